@@ -1,0 +1,16 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "portal-email-resend-pending": {
+        "task": "portal.tasks.email_resend_pending",
+        "schedule": 300.0,
+    },
+}

@@ -1,0 +1,117 @@
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmailAttachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content": base64.b64encode(self.content).decode("ascii"),
+            "mimetype": self.mimetype,
+        }
+
+
+def email_enqueue(
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    language: str,
+    attachments: list[EmailAttachment] = (),
+) -> OutboundEmail:
+    """Render an e-mail in the recipient's language now, send it from the worker after the transaction commits.
+
+    `template` names three templates: `<template>_subject.txt`, `<template>.txt` and, optionally, `<template>.html`.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}.txt", context)
+        try:
+            body_html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    email = OutboundEmail.objects.create(
+        to=list(to),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[attachment.as_json() for attachment in attachments],
+        language=language,
+    )
+    transaction.on_commit(lambda: _email_dispatch(email.pk))
+    return email
+
+
+def _email_dispatch(email_id: int) -> None:
+    from portal.tasks import email_send
+
+    try:
+        email_send.delay(email_id)
+    except Exception:
+        # The broker is down: the row stays queued and email_resend_pending picks it up later.
+        logger.exception("Could not enqueue e-mail %s; it stays in the outbox", email_id)
+
+
+def email_send_now(*, email_id: int) -> bool:
+    """Send one queued e-mail; True if this call sent it. Safe to call twice or concurrently."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboundEmail.Status.QUEUED)
+            .first()
+        )
+        if email is None:
+            return False  # already sent, given up on, or being sent by another worker right now
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=email.subject, body=email.body_text, to=email.to, from_email=settings.DEFAULT_FROM_EMAIL
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments:
+            message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+        try:
+            message.send()
+        except Exception as error:
+            # Keep the attempt count and the reason, then let the task retry with backoff.
+            OutboundEmail.objects.filter(pk=email.pk).update(attempts=email.attempts, last_error=repr(error))
+            raise
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        return True
+
+
+def email_mark_failed(*, email_id: int, error: str) -> None:
+    OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
+        status=OutboundEmail.Status.FAILED, last_error=error
+    )
+
+
+def emails_pending(*, older_than: timedelta) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )

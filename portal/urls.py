@@ -1,0 +1,38 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal import views
+
+admin.site.site_header = _("Dimos Portal administration")
+admin.site.site_title = _("Dimos Portal")
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("dimos/", views.municipality_choose, name="municipality_choose"),
+        path("dimos/<slug:municipality_slug>/", views.municipality_detail, name="municipality"),
+        path("privacy/", views.privacy_policy, name="privacy"),
+        path("accessibility/", views.accessibility_statement, name="accessibility"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include(portal_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("appointments/", include("appointments.urls")),
+    path("requests/", include("requests_tracker.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

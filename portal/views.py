@@ -1,0 +1,75 @@
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import health, registry, selectors
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"municipalities": selectors.municipalities_list()})
+
+
+@require_GET
+def municipality_choose(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("municipality", "")
+    if not slug:
+        return redirect("portal:home")
+    return redirect("portal:municipality", municipality_slug=slug)
+
+
+@require_GET
+def municipality_detail(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = selectors.municipality_get(slug=municipality_slug)
+    services = [(service, service.url_for(municipality)) for service in registry.services()]
+    return render(request, "portal/municipality.html", {"municipality": municipality, "services": services})
+
+
+@require_GET
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/privacy.html", {"municipalities": selectors.municipalities_list()})
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accessibility.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = health.database_state()
+    broker = health.broker_state()
+    healthy = database == health.OK and broker in {health.OK, health.IN_PROCESS}
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    # A plain context on purpose: no context processors, so an error page never touches the database.
+    return HttpResponse(render_to_string(template, {"request": request}), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return _error_page(request, "503.html", 503)
+    return _error_page(request, "500.html", 500)

@@ -1,0 +1,10 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portal.selectors import municipality_get
+
+
+def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    # The request tracker arrives with the citizen-requests issue; until then the page says so.
+    municipality = municipality_get(slug=municipality_slug)
+    return render(request, "requests_tracker/start.html", {"municipality": municipality})
