@@ -11,9 +11,7 @@ class User(AbstractUser):
         ENGLISH = "en", _("English")
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    language = models.CharField(
-        _("preferred language"), max_length=8, choices=Language.choices, default=Language.GREEK
-    )
+    language = models.CharField(_("preferred language"), max_length=8, choices=Language.choices, default=Language.GREEK)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

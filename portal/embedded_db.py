@@ -8,6 +8,7 @@ The server keeps running between commands (starting it costs about a second, kee
 import sys
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -33,7 +34,9 @@ def ensure_started() -> str:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    return server.get_uri(DATABASE_NAME)
+    # A percent-encoded socket directory as the host, so that Django's HOST names the socket.
+    socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
+    return f"postgres://postgres@{socket_dir}/{DATABASE_NAME}"
 
 
 def stop() -> None:

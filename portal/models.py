@@ -128,9 +128,7 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outbound e-mails")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(
-                fields=["created_at"], name="portal_email_queued_idx", condition=models.Q(status="queued")
-            )
+            models.Index(fields=["created_at"], name="portal_email_queued_idx", condition=models.Q(status="queued"))
         ]
         constraints = [
             models.CheckConstraint(

@@ -72,7 +72,11 @@ def _email_dispatch(email_id: int) -> None:
 
 
 def email_send_now(*, email_id: int) -> bool:
-    """Send one queued e-mail; True if this call sent it. Safe to call twice or concurrently."""
+    """Send one queued e-mail; True if this call sent it. Safe to call twice or concurrently.
+
+    The row stays locked from sending until the commit, so a second worker skips it instead of sending again.
+    A failure is recorded on the row (attempts, reason) and then raised for the task to retry.
+    """
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -82,24 +86,30 @@ def email_send_now(*, email_id: int) -> bool:
         if email is None:
             return False  # already sent, given up on, or being sent by another worker right now
         email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, to=email.to, from_email=settings.DEFAULT_FROM_EMAIL
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        for attachment in email.attachments:
-            message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
         try:
-            message.send()
+            _email_message(email).send()
         except Exception as error:
-            # Keep the attempt count and the reason, then let the task retry with backoff.
-            OutboundEmail.objects.filter(pk=email.pk).update(attempts=email.attempts, last_error=repr(error))
-            raise
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        return True
+            email.last_error = repr(error)
+            email.save(update_fields=["attempts", "last_error"])
+            failure = error
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+            return True
+    raise failure
+
+
+def _email_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, to=email.to, from_email=settings.DEFAULT_FROM_EMAIL
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+    return message
 
 
 def email_mark_failed(*, email_id: int, error: str) -> None:

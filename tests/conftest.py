@@ -1,0 +1,40 @@
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from portal.models import Department, Municipality
+
+pytest_plugins = ["tests.browser.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves its language active in the thread; each test starts from the portal's default.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def chania(db) -> Municipality:
+    municipality = Municipality.objects.create(
+        slug="chania",
+        name_el="Δήμος Χανίων",
+        name_en="Municipality of Chania",
+        map_center_latitude="35.513828",
+        map_center_longitude="24.018038",
+        contact_email="info@chania.example.gr",
+    )
+    Department.objects.create(municipality=municipality, name_el="Υπηρεσία Δόμησης", name_en="Building Service")
+    return municipality
+
+
+@pytest.fixture
+def thessaloniki(db) -> Municipality:
+    return Municipality.objects.create(
+        slug="thessaloniki",
+        name_el="Δήμος Θεσσαλονίκης",
+        name_en="Municipality of Thessaloniki",
+        map_center_latitude="40.629269",
+        map_center_longitude="22.947412",
+    )

@@ -1,0 +1,99 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from portal.models import Municipality
+
+
+def test_home_lists_municipalities_in_greek(client, chania, thessaloniki):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="el">' in html
+    assert "Επιλέξτε τον δήμο σας" in html
+    assert "Δήμος Χανίων" in html and "Δήμος Θεσσαλονίκης" in html
+
+
+def test_home_in_english_under_its_prefix(client, chania):
+    response = client.get("/en/")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Choose your municipality" in html
+    assert "Municipality of Chania" in html
+
+
+def test_choosing_a_municipality_leads_to_its_services(client, chania):
+    response = client.get(reverse("portal:municipality_choose"), {"municipality": "chania"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Ραντεβού" in page and "Αιτήματα πολιτών" in page and "Ο λογαριασμός μου" in page
+    assert reverse("appointments:start", kwargs={"municipality_slug": "chania"}) in page
+
+
+def test_choosing_nothing_returns_home(client, chania):
+    response = client.get(reverse("portal:municipality_choose"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+
+
+def test_unknown_municipality_is_a_friendly_404_in_both_languages(client, db):
+    greek = client.get("/dimos/atlantis/")
+    assert greek.status_code == 404
+    assert "Η σελίδα δεν βρέθηκε" in greek.content.decode()
+    english = client.get("/en/dimos/atlantis/")
+    assert english.status_code == 404
+    assert "Page not found" in english.content.decode()
+
+
+@pytest.mark.parametrize("name", ["portal:privacy", "portal:accessibility"])
+def test_policy_pages(client, chania, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_privacy_page_shows_each_municipalitys_policy(client, chania):
+    chania.privacy_policy_el = "Ο Δήμος Χανίων επεξεργάζεται τα δεδομένα σας."
+    chania.save()
+    assert "Ο Δήμος Χανίων επεξεργάζεται" in client.get(reverse("portal:privacy")).content.decode()
+
+
+def test_municipality_name_follows_language(chania):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert chania.name == "Municipality of Chania"
+    with translation.override("el"):
+        assert chania.name == "Δήμος Χανίων"
+    chania.name_en = ""
+    with translation.override("en"):
+        assert chania.name == "Δήμος Χανίων"
+
+
+def test_municipality_names_are_unique_case_insensitively(chania):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        Municipality.objects.create(
+            slug="chania-2", name_el="ΔΉΜΟΣ ΧΑΝΊΩΝ".lower(), map_center_latitude=0, map_center_longitude=0
+        )
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    """Point the default connection at a closed port for the duration of a test."""
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(original)
+
+
+def test_pages_say_the_service_is_unavailable_when_the_database_is_down(client, database_down):
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Η υπηρεσία δεν είναι προσωρινά διαθέσιμη" in response.content.decode()
+    english = client.get("/en/")
+    assert english.status_code == 503
+    assert "Service temporarily unavailable" in english.content.decode()
