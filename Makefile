@@ -1,0 +1,71 @@
+# Dimos Portal — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+MANAGE := $(PY) manage.py
+# `make run` is the only place DEBUG is switched on.
+DEV := DJANGO_DEBUG=1
+LOCALE_FLAGS := -l el --no-location --ignore=.venv --ignore=.data --ignore=tests --ignore=bench
+
+.PHONY: run test install chromium translations lint checks ci bench messages stop-db clean
+
+run: install translations ## Serve the portal with demo data at http://127.0.0.1:8000
+	$(DEV) $(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) load_demo
+	@echo "E-mails are printed here, in this terminal (console e-mail backend)."
+	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install chromium translations ## The whole suite, browser tests included
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock build-constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade uv
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --build-constraints build-constraints.txt requirements.lock
+	touch $@
+
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Chromium is missing: installing it (apt-get install chromium) for the browser tests."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is needed for the browser tests: install it with 'sudo apt-get install chromium'"; \
+	    echo "(or point CHROMIUM_PATH at a Chromium binary)."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+translations: install ## Compile locale/*/LC_MESSAGES/*.po (Babel; no GNU gettext needed)
+	$(DEV) $(MANAGE) translations compile
+
+messages: install ## After adding strings: update the Greek catalogue, then translate what is new
+	$(DEV) $(MANAGE) makemessages $(LOCALE_FLAGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+checks: install ## Migrations, translations and the production deploy check
+	$(DEV) $(MANAGE) makemigrations --check --dry-run
+	$(DEV) $(MANAGE) makemessages $(LOCALE_FLAGS)
+	$(DEV) $(MANAGE) translations check
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gr \
+	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+ci: lint checks test
+
+bench: install translations ## Requests per second of the home page and /healthz against a one-query floor
+	$(PY) -m bench
+
+stop-db: ## Stop the embedded PostgreSQL that `make run` and `make test` start
+	$(PY) -m portal.embedded_db stop
+
+clean:
+	rm -rf $(VENV) .data
