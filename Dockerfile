@@ -13,7 +13,7 @@
 ARG PYTHON_IMAGE=python:3.11-slim
 
 
-# --- Stage 1: dependencies, compiled translations, collected static files. gettext and uv stay here. -------
+# --- Stage 1: dependencies, compiled translations (Babel), collected static files. uv stays here. -------
 FROM ${PYTHON_IMAGE} AS build
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,10 +24,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never
-
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 
@@ -53,7 +49,7 @@ RUN export DJANGO_SECRET_KEY=build-only-not-a-secret \
         DJANGO_ALLOWED_HOSTS=localhost \
         DATABASE_URL=postgres://build@localhost/build \
         CELERY_BROKER_URL= \
-    && python manage.py compilemessages --ignore=.venv --ignore=.data \
+    && python manage.py translations compile \
     && python manage.py collectstatic --noinput --verbosity=1 \
     && python -m compileall -q -x '/\.data/' .
 
