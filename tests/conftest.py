@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 
 from portal.models import Department, Municipality
@@ -38,3 +39,15 @@ def thessaloniki(db) -> Municipality:
         map_center_latitude="40.629269",
         map_center_longitude="22.947412",
     )
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    """Point the default connection at a closed port for the duration of a test."""
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(original)

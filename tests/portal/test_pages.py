@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from portal.models import Municipality
@@ -75,18 +74,6 @@ def test_municipality_names_are_unique_case_insensitively(chania):
         Municipality.objects.create(
             slug="chania-2", name_el="ΔΉΜΟΣ ΧΑΝΊΩΝ".lower(), map_center_latitude=0, map_center_longitude=0
         )
-
-
-@pytest.fixture
-def database_down(transactional_db):
-    """Point the default connection at a closed port for the duration of a test."""
-    original = dict(connection.settings_dict)
-    connection.close()
-    connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
-    yield
-    connection.close()
-    connection.settings_dict.clear()
-    connection.settings_dict.update(original)
 
 
 def test_pages_say_the_service_is_unavailable_when_the_database_is_down(client, database_down):
