@@ -1,20 +1,94 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_afm
+from portal.models import Department, Municipality, localized
+
+
+class Interest(models.Model):
+    """A newsletter topic a municipality offers; citizens declare theirs at signup or on their account page."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="interests", verbose_name=_("municipality")
+    )
+    name_el = models.CharField(_("name (Greek)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        ordering = ["municipality", "name_el"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name_el"], name="accounts_interest_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
 
 
 class User(AbstractUser):
-    """The portal's user from the first migration on; the accounts issue adds the citizen's fields."""
+    """A citizen or a member of staff. Verified citizens have `identity_verified_at` set."""
 
     class Language(models.TextChoices):
         GREEK = "el", _("Greek")
         ENGLISH = "en", _("English")
 
+    class VerificationMethod(models.TextChoices):
+        TAXISNET = "taxisnet", _("TAXISnet")
+        IN_PERSON = "in_person", _("in person")
+        BY_POST = "by_post", _("by post")
+        ONLINE = "online", _("online upload")
+
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(_("preferred language"), max_length=8, choices=Language.choices, default=Language.GREEK)
+    mobile_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+        help_text=_("A citizen's municipality; for staff, the municipality they work for."),
+    )
+    departments = models.ManyToManyField(Department, blank=True, related_name="staff", verbose_name=_("departments"))
+
+    # From TAXISnet (GSIS): the tax number is the identity; the rest is the registry's profile.
+    afm = models.CharField(_("tax number (ΑΦΜ)"), max_length=9, null=True, blank=True, validators=[validate_afm])
+    father_name = models.CharField(_("father's name"), max_length=100, blank=True)
+    mother_name = models.CharField(_("mother's name"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+
+    interests = models.ManyToManyField(Interest, blank=True, related_name="users", verbose_name=_("interests"))
+    newsletter_opt_in = models.BooleanField(_("receives newsletters"), default=False)
+    privacy_consent_at = models.DateTimeField(_("privacy consent given at"), null=True, blank=True)
+    privacy_policy_version = models.CharField(_("privacy policy version"), max_length=20, blank=True)
+
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_verification_method = models.CharField(
+        _("identity verified by"), max_length=16, choices=VerificationMethod.choices, blank=True
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(fields=["afm"], condition=Q(afm__isnull=False), name="accounts_user_unique_afm"),
+            models.CheckConstraint(
+                condition=Q(identity_verified_at__isnull=True, identity_verification_method="")
+                | (Q(identity_verified_at__isnull=False) & ~Q(identity_verification_method="")),
+                name="accounts_user_verification_has_method",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
+
+    @property
+    def is_verified_citizen(self) -> bool:
+        return self.identity_verified_at is not None

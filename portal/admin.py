@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Department, Municipality, OutboundEmail
+from portal.models import AuditEntry, Department, Municipality, OutboundEmail
 
 
 class DepartmentInline(admin.TabularInline):
@@ -48,4 +48,29 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only. Staff tied to a municipality see only that municipality's entries."""
+
+    list_display = ["created_at", "action", "actor", "municipality", "object_type", "object_id"]
+    list_filter = ["action", "municipality"]
+    search_fields = ["action", "object_id"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("actor", "municipality")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(municipality_id=getattr(request.user, "municipality_id", None))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

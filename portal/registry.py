@@ -3,6 +3,7 @@
 Each feature app registers its entries in its `AppConfig.ready()`; the core only reads the registry.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +28,7 @@ class PortalService:
 
 
 _services: dict[str, PortalService] = {}
+_demo_loaders: list[tuple[int, Callable[[Callable[[str], None]], None]]] = []
 
 
 def register_service(service: PortalService) -> None:
@@ -35,3 +37,12 @@ def register_service(service: PortalService) -> None:
 
 def services() -> list[PortalService]:
     return sorted(_services.values(), key=lambda service: service.order)
+
+
+def register_demo_loader(loader: Callable[[Callable[[str], None]], None], *, order: int = 0) -> None:
+    """A feature app's part of `manage.py load_demo`: `loader(say)` must be idempotent; `say` prints a line."""
+    _demo_loaders.append((order, loader))
+
+
+def demo_loaders() -> list[Callable[[Callable[[str], None]], None]]:
+    return [loader for _, loader in sorted(_demo_loaders, key=lambda item: item[0])]

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal.models import OutboundEmail
+from portal.models import AuditEntry, Municipality, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -124,4 +124,18 @@ def emails_pending(*, older_than: timedelta) -> list[int]:
         OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lt=cutoff).values_list(
             "pk", flat=True
         )[:500]
+    )
+
+
+def audit_log(
+    *, action: str, target: models.Model, actor=None, municipality: Municipality | None = None, data: dict | None = None
+) -> AuditEntry:
+    """Record a decision or a step: `action` is a dotted name such as "verification.approved"."""
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        municipality=municipality,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        data=data or {},
     )

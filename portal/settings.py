@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "accounts.taxisnet",
     "crispy_forms",
     "crispy_bootstrap5",
     "leaflet",
@@ -132,6 +134,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Where "verified citizens only" pages send everyone else (a page that explains how to get verified).
+ACCOUNTS_VERIFICATION_URL_NAME = "identity_verification:start"
+# The version of the privacy policy a citizen consents to at signup; raise it when the policy changes.
+PRIVACY_POLICY_VERSION = "2026-11"
+
+# --- TAXISnet login (GSIS OAuth 2.0): a django-allauth provider in accounts/taxisnet.
+TAXISNET_BASE_URL = os.environ.get("TAXISNET_BASE_URL", "https://oauth2.gsis.gr/oauth2server").rstrip("/")
+TAXISNET_CLIENT_ID = os.environ.get("TAXISNET_CLIENT_ID", "")
+TAXISNET_CLIENT_SECRET = os.environ.get("TAXISNET_CLIENT_SECRET", "")
+TAXISNET_TIMEOUT = float(os.environ.get("TAXISNET_TIMEOUT", "10"))
+SOCIALACCOUNT_PROVIDERS = {
+    "taxisnet": {
+        "APPS": [{"client_id": TAXISNET_CLIENT_ID, "secret": TAXISNET_CLIENT_SECRET, "key": ""}],
+    },
+}
 
 # --- Languages: Greek first, English second.
 LANGUAGE_CODE = "el"

@@ -27,6 +27,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("accounts/", include("allauth.urls")),
+    path("verification/", include("identity_verification.urls")),
     path("appointments/", include("appointments.urls")),
     path("requests/", include("requests_tracker.urls")),
     prefix_default_language=False,

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.models import Department, Municipality
+from portal.registry import demo_loaders
 
 DEMO_ADMIN = ("admin", "admin@example.gr", "demo-admin-2026")
 
@@ -75,6 +76,10 @@ class Command(BaseCommand):
         if created:
             admin.set_password(password)
             admin.save()
+        logins = [f"  administrator  {username} / {password}  (http://127.0.0.1:8000/admin/)"]
+        for loader in demo_loaders():
+            loader(logins.append)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Demo logins:")
-        self.stdout.write(f"  administrator  {username} / {password}  (http://127.0.0.1:8000/admin/)")
+        for line in logins:
+            self.stdout.write(line)
