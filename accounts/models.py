@@ -60,7 +60,7 @@ class User(AbstractUser):
     departments = models.ManyToManyField(Department, blank=True, related_name="staff", verbose_name=_("departments"))
 
     # From TAXISnet (GSIS): the tax number is the identity; the rest is the registry's profile.
-    afm = models.CharField(_("tax number (ΑΦΜ)"), max_length=9, null=True, blank=True, validators=[validate_afm])
+    afm = models.CharField(_("tax number (ΑΦΜ)"), max_length=9, blank=True, validators=[validate_afm])
     father_name = models.CharField(_("father's name"), max_length=100, blank=True)
     mother_name = models.CharField(_("mother's name"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
@@ -78,7 +78,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
-            models.UniqueConstraint(fields=["afm"], condition=Q(afm__isnull=False), name="accounts_user_unique_afm"),
+            models.UniqueConstraint(fields=["afm"], condition=~Q(afm=""), name="accounts_user_unique_afm"),
             models.CheckConstraint(
                 condition=Q(identity_verified_at__isnull=True, identity_verification_method="")
                 | (Q(identity_verified_at__isnull=False) & ~Q(identity_verification_method="")),
