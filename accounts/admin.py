@@ -2,13 +2,70 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Interest, User
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Staff tied to a municipality see and edit only that municipality's rows; superusers see all."""
+
+    municipality_field = "municipality"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if request.user.municipality_id is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.municipality_field}_id": request.user.municipality_id})
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("identity verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(identity_verified_at__isnull=self.value() == "no")
+        return queryset
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
+    list_display = ["username", "full_name", "email", "municipality", "identity_verified_at", "is_staff"]
+    list_filter = [VerifiedFilter, "identity_verification_method", "municipality", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "email", "afm"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
-        (_("Citizen"), {"fields": ["full_name", "language"]}),
+        (None, {"fields": ["username", "password"]}),
+        (
+            _("Citizen"),
+            {"fields": ["full_name", "email", "mobile_phone", "language", "municipality", "interests"]},
+        ),
+        (_("TAXISnet"), {"fields": ["afm", "father_name", "mother_name", "birth_year"]}),
+        (
+            _("Identity verification"),
+            {"fields": ["identity_verified_at", "identity_verification_method"]},
+        ),
+        (_("Consent"), {"fields": ["privacy_consent_at", "privacy_policy_version", "newsletter_opt_in"]}),
+        (
+            _("Staff"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "departments", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    list_display = ["username", "email", "full_name", "is_staff"]
+    filter_horizontal = ["groups", "user_permissions", "interests", "departments"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["identity_verified_at", "identity_verification_method", "privacy_consent_at", "last_login"]
+        if not request.user.is_superuser:
+            # Verification goes through the verification cases; rights are granted by a superuser only.
+            readonly += ["afm", "is_staff", "is_superuser", "groups", "user_permissions", "municipality"]
+        return readonly
+
+
+@admin.register(Interest)
+class InterestAdmin(MunicipalityScopedAdmin):
+    list_display = ["name_el", "name_en", "municipality"]
+    list_filter = ["municipality"]

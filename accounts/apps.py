@@ -7,14 +7,17 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from portal.registry import PortalService, register_service
+        from accounts import demo
+        from portal.registry import PortalService, register_demo_loader, register_service
+
+        register_demo_loader(demo.load, order=10)
 
         register_service(
             PortalService(
                 key="account",
                 title=_("My account"),
                 description=_("Log in with TAXISnet or a local account, and manage your details."),
-                url_name="account_login",
+                url_name="accounts:profile",
                 order=30,
             )
         )

@@ -117,6 +117,7 @@ class OutboundEmail(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -36,6 +36,7 @@ def email_enqueue(
     context: dict,
     language: str,
     attachments: list[EmailAttachment] = (),
+    headers: dict | None = None,
 ) -> OutboundEmail:
     """Render an e-mail in the recipient's language now, send it from the worker after the transaction commits.
 
@@ -49,12 +50,48 @@ def email_enqueue(
             body_html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             body_html = ""
+    return _email_store(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        language=language,
+        headers=headers,
+    )
+
+
+def email_enqueue_message(*, message: EmailMessage, language: str) -> OutboundEmail:
+    """Queue an e-mail another library rendered (allauth's), already in the recipient's language."""
+    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+    return _email_store(
+        to=message.to,
+        subject=message.subject,
+        body_text=message.body,
+        body_html=html,
+        attachments=[],
+        language=language,
+        headers=dict(message.extra_headers),
+    )
+
+
+def _email_store(
+    *,
+    to: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str,
+    attachments,
+    language: str,
+    headers: dict | None = None,
+) -> OutboundEmail:
     email = OutboundEmail.objects.create(
         to=list(to),
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         attachments=[attachment.as_json() for attachment in attachments],
+        headers=headers or {},
         language=language,
     )
     transaction.on_commit(lambda: _email_dispatch(email.pk))
@@ -103,7 +140,11 @@ def email_send_now(*, email_id: int) -> bool:
 
 def _email_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, to=email.to, from_email=settings.DEFAULT_FROM_EMAIL
+        subject=email.subject,
+        body=email.body_text,
+        to=email.to,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=email.headers,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -6,6 +6,7 @@ DEBUG is off unless DJANGO_DEBUG says otherwise, and then a missing secret key o
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -131,8 +132,32 @@ LOGIN_REDIRECT_URL = "portal:home"
 # --- django-allauth (local accounts; the accounts issue completes the flows and adds TAXISnet).
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+}
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,3/15m/key",
+    "username_reminder": "20/m/ip,3/15m/key",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Where "verified citizens only" pages send everyone else (a page that explains how to get verified).
 ACCOUNTS_VERIFICATION_URL_NAME = "identity_verification:start"
@@ -148,6 +173,30 @@ SOCIALACCOUNT_PROVIDERS = {
     "taxisnet": {
         "APPS": [{"client_id": TAXISNET_CLIENT_ID, "secret": TAXISNET_CLIENT_SECRET, "key": ""}],
     },
+}
+SOCIALACCOUNT_ADAPTER = "accounts.taxisnet.adapter.TaxisnetSocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.taxisnet.forms.TaxisnetSignupForm"}
+# GSIS gives no e-mail: the first login asks for one. The citizen is logged in (GSIS vouched for them) while the
+# address waits for its confirmation link.
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A TAXISnet identity never joins a local account by e-mail; owners link it while logged in (process=connect).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Logging out of a session that began at TAXISnet also ends the GSIS session (accounts/taxisnet/views.py: logout).
+ACCOUNT_LOGOUT_REDIRECT_URL = "taxisnet_logout"
+# The provider's login is a POST that redirects to GSIS, and browsers apply CSP form-action to redirects.
+_taxisnet_url = urlsplit(TAXISNET_BASE_URL)
+TAXISNET_ORIGIN = f"{_taxisnet_url.scheme}://{_taxisnet_url.netloc}"
+
+# Rate limits and other shared state: Redis when CACHE_URL is set (every worker then counts together).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # --- Languages: Greek first, English second.
@@ -247,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF, *env_list("CSP_FORM_ACTION")],
+        "form-action": [SELF, TAXISNET_ORIGIN, *env_list("CSP_FORM_ACTION")],
     },
 }
 

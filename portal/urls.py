@@ -26,6 +26,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("verification/", include("identity_verification.urls")),
     path("appointments/", include("appointments.urls")),

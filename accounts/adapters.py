@@ -1,0 +1,34 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
+
+from portal.services import email_enqueue_message
+
+
+def recipient_language(email: str, user=None) -> str:
+    """The language to write to this address in: its owner's preference, else the page's language."""
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else None
+    if user is not None and getattr(user, "language", ""):
+        return user.language
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth renders the message; the outbox sends it from the worker after the transaction commits.
+        language = recipient_language(email, context.get("user"))
+        context = {"request": self.request, "email": email, "current_site": get_current_site(self.request), **context}
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        email_enqueue_message(message=message, language=language)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.language = translation.get_language() or settings.LANGUAGE_CODE
+        if commit:
+            user.save()
+        return user

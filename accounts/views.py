@@ -1,0 +1,73 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import ConfirmPasswordResetCodeView
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import ProfileForm, UsernameReminderForm
+
+
+class ConfirmPasswordResetCodeFromLinkView(ConfirmPasswordResetCodeView):
+    """allauth's code page, with the code filled in when the citizen arrives by the e-mail's link."""
+
+    def get_initial(self):
+        return {**super().get_initial(), "code": self.request.GET.get("code", "")}
+
+
+@require_http_methods(["GET", "POST"])
+def username_reminder(request: HttpRequest) -> HttpResponse:
+    form = UsernameReminderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        if not ratelimit.consume(request, action="username_reminder", key=email):
+            return render(request, "accounts/rate_limited.html", status=429)
+        services.username_reminder_send(email=email)
+        return redirect("accounts:username_reminder_sent")
+    return render(request, "accounts/username_reminder.html", {"form": form})
+
+
+def username_reminder_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/username_reminder_sent.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your details were saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    data = services.user_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    filename = f"dimos-portal-{request.user.username}-{timezone.now():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.user_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account was deleted."))
+        return redirect("portal:home")
+    return render(request, "accounts/delete.html")
