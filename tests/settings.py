@@ -28,3 +28,5 @@ STORAGES = {
 # Static files come from the finders; there is no collected STATIC_ROOT in a test run.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# A test database of this run's own, so that two runs at once (a developer's and a helper's) never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
