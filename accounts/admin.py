@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Interest, User
+from accounts import newsletters
+from accounts.models import Interest, Newsletter, User
+from portal.models import Municipality
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -69,3 +71,47 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
 class InterestAdmin(MunicipalityScopedAdmin):
     list_display = ["name_el", "name_en", "municipality"]
     list_filter = ["municipality"]
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(MunicipalityScopedAdmin):
+    list_display = ["subject_el", "municipality", "status", "created_at", "sent_at", "recipients"]
+    list_filter = ["status", "municipality"]
+    filter_horizontal = ["interests"]
+    fields = ["municipality", "interests", "subject_el", "body_el", "subject_en", "body_en", "status", "sent_at"]
+    readonly_fields = ["status", "sent_at"]
+    actions = ["send"]
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, newsletter: Newsletter) -> int:
+        return newsletter.deliveries.count()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            kwargs["queryset"] = Municipality.objects.filter(pk=request.user.municipality_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "interests" and not request.user.is_superuser:
+            kwargs["queryset"] = Interest.objects.filter(municipality_id=request.user.municipality_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == Newsletter.Status.DRAFT)
+
+    @admin.action(description=_("Send the selected newsletters"), permissions=["change"])
+    def send(self, request, queryset):
+        for newsletter in queryset:
+            try:
+                newsletters.newsletter_send(newsletter=newsletter, actor=request.user)
+            except newsletters.NewsletterAlreadySent:
+                self.message_user(
+                    request, _("«%(subject)s» was already sent.") % {"subject": newsletter}, messages.WARNING
+                )
+            else:
+                self.message_user(request, _("«%(subject)s» is being sent.") % {"subject": newsletter})

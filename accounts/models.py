@@ -92,3 +92,50 @@ class User(AbstractUser):
     @property
     def is_verified_citizen(self) -> bool:
         return self.identity_verified_at is not None
+
+
+class Newsletter(models.Model):
+    """An issue a municipality admin writes for chosen interests; the worker sends it in batches."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="newsletters", verbose_name=_("municipality")
+    )
+    subject_el = models.CharField(_("subject (Greek)"), max_length=200)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_el = models.TextField(_("text (Greek)"))
+    body_en = models.TextField(_("text (English)"), blank=True)
+    interests = models.ManyToManyField(Interest, related_name="newsletters", verbose_name=_("for interests"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter")
+        verbose_name_plural = _("newsletters")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject_el
+
+
+class NewsletterDelivery(models.Model):
+    """One recipient of one newsletter: the row that makes a resent batch send nothing twice."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="newsletter_deliveries")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("newsletter delivery")
+        verbose_name_plural = _("newsletter deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "user"], name="accounts_newsletter_once_per_user"),
+        ]

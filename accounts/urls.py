@@ -8,6 +8,7 @@ account_patterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/export/", views.data_export, name="data_export"),
     path("profile/delete/", views.account_delete, name="delete"),
+    path("newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe, name="newsletter_unsubscribe"),
 ]
 
 # Mounted before allauth's URLs: the override keeps allauth's name, so allauth's links lead to it.

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import newsletters, services
 from accounts.forms import ProfileForm, UsernameReminderForm
 
 
@@ -71,3 +72,15 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account was deleted."))
         return redirect("portal:home")
     return render(request, "accounts/delete.html")
+
+
+@csrf_exempt  # mail clients' one-click POST (RFC 8058) carries no CSRF token; the signed link is the proof
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user = newsletters.user_for_unsubscribe_token(token)
+    if user is None:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        newsletters.newsletter_unsubscribe(user=user)
+        return render(request, "accounts/unsubscribe.html", {"done": True})
+    return render(request, "accounts/unsubscribe.html", {})

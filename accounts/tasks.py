@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from accounts import newsletters
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def newsletter_send_batch(self, newsletter_id: int) -> None:
+    try:
+        more = newsletters.newsletter_send_batch_now(newsletter_id=newsletter_id)
+    except Exception as error:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+    if more:
+        newsletter_send_batch.delay(newsletter_id)

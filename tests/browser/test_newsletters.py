@@ -1,0 +1,46 @@
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from playwright.sync_api import expect
+
+from accounts.models import Interest, Newsletter, User
+from tests.browser.fixtures import assert_accessible
+from tests.emails import last_email_to, link_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_sends_a_newsletter_and_a_reader_unsubscribes(page, live_server, chania):
+    culture = Interest.objects.create(municipality=chania, name_el="Πολιτισμός", name_en="Culture")
+    reader = User.objects.create_user("anna", email="anna@example.gr", newsletter_opt_in=True)
+    reader.interests.add(culture)
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    User.objects.create_superuser("boss", "boss@example.gr", "boss-Passw0rd-long")
+
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Όνομα χρήστη").fill("boss")
+    page.get_by_label("Συνθηματικό").fill("boss-Passw0rd-long")
+    page.get_by_role("button", name="Είσοδος").click()
+    page.goto(live_server.url + "/admin/accounts/newsletter/add/")
+    page.get_by_label("Δήμος").select_option(label="Δήμος Χανίων")
+    page.locator("#id_interests_from option", has_text="Πολιτισμός").dblclick()
+    page.get_by_label("Θέμα (ελληνικά)").fill("Πολιτιστικό καλοκαίρι")
+    page.get_by_label("Κείμενο (ελληνικά)").fill("Συναυλίες στο λιμάνι κάθε Σάββατο.")
+    page.get_by_role("button", name="Αποθήκευση", exact=True).click()
+
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option(value="send")
+    page.get_by_role("button", name="Μετάβαση").click()
+    expect(page.get_by_text("αποστέλλεται")).to_be_visible()
+    assert Newsletter.objects.get().status == Newsletter.Status.SENT
+
+    email = last_email_to("anna@example.gr")
+    assert email.subject == "Πολιτιστικό καλοκαίρι"
+    link = urlsplit(link_in(email, "/newsletter/unsubscribe/"))
+    page.goto(live_server.url + link.path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Απεγγραφή").click()
+    expect(page.get_by_role("status")).to_contain_text("Δεν θα λαμβάνετε πλέον")
+    reader.refresh_from_db()
+    assert reader.newsletter_opt_in is False
