@@ -139,3 +139,6 @@ class NewsletterDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["newsletter", "user"], name="accounts_newsletter_once_per_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.newsletter} → {self.user}"
