@@ -185,7 +185,8 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
-# Logging out of a session that began at TAXISnet also ends the GSIS session (accounts/taxisnet/views.py: logout).
+# Every logout ends at this view, which sends a browser that logged in at TAXISnet through GSIS's logout as well
+# (accounts/taxisnet/views.py: logout); everyone else goes straight to the home page.
 ACCOUNT_LOGOUT_REDIRECT_URL = "taxisnet_logout"
 # The provider's login is a POST that redirects to GSIS, and browsers apply CSP form-action to redirects.
 _taxisnet_url = urlsplit(TAXISNET_BASE_URL)
