@@ -1,8 +1,10 @@
 import json
+import time
 
 from allauth.account.decorators import reauthentication_required
 from allauth.account.views import ConfirmPasswordResetCodeView
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -62,10 +64,20 @@ def data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _logged_in_at_taxisnet_recently(request: HttpRequest) -> bool:
+    # allauth re-asks for a password only; an account without one proves itself by a fresh TAXISnet login.
+    from allauth.account.internal.flows.login import get_authentication_records  # no public API yet
+
+    records = [r for r in get_authentication_records(request, request.user) if r.get("method") == "socialaccount"]
+    return bool(records) and time.time() - records[-1]["at"] < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+
+
 @login_required
 @reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_usable_password() and not _logged_in_at_taxisnet_recently(request):
+        return render(request, "accounts/delete_relogin.html")
     if request.method == "POST":
         services.user_delete(user=request.user)
         logout(request)

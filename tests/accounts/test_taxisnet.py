@@ -247,3 +247,23 @@ def test_logout_of_a_local_session_stays_on_the_portal(client, gsis, db):
     client.force_login(User.objects.create_user("maria", "maria@example.gr", "a-long-password-1"))
     response = client.post("/accounts/logout/", follow=True)
     assert response.redirect_chain[-1] == ("/", 302)
+
+
+def test_an_account_without_a_password_is_deleted_only_after_a_fresh_taxisnet_login(client, gsis, db):
+    taxisnet_login(client, gsis, "nikos")
+    give_email(client, "nikos@example.gr")
+    user = logged_in_user(client)
+    session = client.session
+    for record in session["account_authentication_methods"]:
+        record["at"] -= 3600
+    session.save()
+
+    assert "TAXISnet" in client.get("/accounts/profile/delete/").content.decode()
+    client.post("/accounts/profile/delete/")
+    user.refresh_from_db()
+    assert user.is_active and user.afm == NIKOS_AFM
+
+    taxisnet_login(client, gsis, "nikos")
+    assert client.post("/accounts/profile/delete/").status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active and user.afm == "" and not SocialAccount.objects.filter(user=user).exists()
