@@ -102,3 +102,14 @@ def test_clerk_sees_only_citizens_of_their_municipality(client, citizen, thessal
     assert "kostas" in page and "maria" not in page
     assert client.get(f"/admin/accounts/user/{citizen.pk}/change/").status_code == 302
     assert client.get(f"/admin/accounts/user/{other.pk}/change/").status_code == 200
+
+
+def test_password_reminder_rate_limit_sends_nothing_more(client, citizen, django_capture_on_commit_callbacks):
+    url = reverse("account_reset_password")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.post(url, {"email": "maria@example.gr"})
+        refused = client.post(url, {"email": "maria@example.gr"})
+    assert refused.status_code == 429
+    assert "Πάρα πολλές προσπάθειες" in refused.content.decode()
+    assert len(mail.outbox) == 3
