@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class IdentityVerificationConfig(AppConfig):
     name = "identity_verification"
     verbose_name = _("Identity verification")
+
+    def ready(self):
+        from accounts.registry import PersonalDataSection, register_personal_data
+        from identity_verification import services
+        from identity_verification.demo import demo_load
+        from portal.registry import register_demo_loader
+
+        register_demo_loader(demo_load, order=20)
+        register_personal_data(
+            PersonalDataSection(
+                key="identity_verification",
+                export=services.citizen_data_export,
+                erase=services.citizen_data_erase,
+            )
+        )

@@ -1,0 +1,107 @@
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from identity_verification.models import Office, VerificationCase, VerificationDocument
+from portal.models import Municipality
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    recipient: str
+    address: str
+
+
+def offices_list(*, municipality: Municipality | None = None) -> QuerySet[Office]:
+    """Counters where citizens can bring their documents, of one municipality or of all."""
+    offices = Office.objects.filter(kind=Office.Kind.COUNTER, is_active=True).select_related("municipality")
+    if municipality is not None:
+        offices = offices.filter(municipality=municipality)
+    return offices
+
+
+def postal_address_get(*, municipality: Municipality) -> PostalAddress:
+    """Where applications by post go: the municipality's postal entry, else its town-hall address."""
+    office = Office.objects.filter(municipality=municipality, kind=Office.Kind.POSTAL, is_active=True).first()
+    if office is not None:
+        return PostalAddress(recipient=office.name, address=office.address)
+    return PostalAddress(recipient=municipality.name, address=municipality.address)
+
+
+def case_open_get(*, citizen: User) -> VerificationCase | None:
+    return VerificationCase.objects.open().filter(citizen=citizen).first()
+
+
+def case_latest_get(*, citizen: User) -> VerificationCase | None:
+    return VerificationCase.objects.filter(citizen=citizen).order_by("-submitted_at").first()
+
+
+def case_get_for_citizen(*, citizen: User, public_id: UUID) -> VerificationCase:
+    """The citizen's own case, or 404: nobody learns whether someone else's case exists."""
+    case = (
+        VerificationCase.objects.select_related("municipality", "office", "decided_by", "citizen")
+        .filter(citizen=citizen, public_id=public_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def staff_may_handle(*, user: User, case: VerificationCase, permission: str) -> bool:
+    """Superusers, or staff of the case's municipality holding `permission` (e.g. "view_verificationdocument")."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.is_staff
+        and user.municipality_id is not None
+        and user.municipality_id == case.municipality_id
+        and user.has_perm(f"identity_verification.{permission}")
+    )
+
+
+def scope_for_staff(queryset: QuerySet, *, user: User) -> QuerySet:
+    """Narrow `queryset` (of a model with a `municipality`) to what a member of staff may see."""
+    if user.is_superuser:
+        return queryset
+    if not user.is_staff or user.municipality_id is None:
+        return queryset.none()
+    return queryset.filter(municipality_id=user.municipality_id)
+
+
+def document_get_for_user(*, user: User, public_id: UUID) -> VerificationDocument:
+    """A scan for its own citizen or an authorised clerk of the case's municipality; 404 for everyone else."""
+    document = VerificationDocument.objects.select_related("case").filter(public_id=public_id).first()
+    if document is None or not user.is_authenticated:
+        raise Http404
+    case = document.case
+    if case.citizen_id == user.pk or staff_may_handle(user=user, case=case, permission="view_verificationdocument"):
+        return document
+    raise Http404
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a municipality's citizens bring or post their documents."""
+
+    municipality: Municipality
+    offices: list[Office]
+    postal_address: PostalAddress
+
+
+def places_list(*, municipality: Municipality | None = None) -> list[Places]:
+    municipalities = [municipality] if municipality is not None else list(Municipality.objects.all())
+    offices = list(offices_list(municipality=municipality))
+    return [
+        Places(
+            municipality=each,
+            offices=[office for office in offices if office.municipality_id == each.pk],
+            postal_address=postal_address_get(municipality=each),
+        )
+        for each in municipalities
+    ]
