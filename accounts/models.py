@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_afm
-from portal.models import Department, Municipality, localized
+from portal.models import BilingualName, Department, Municipality
 
 
-class Interest(models.Model):
+class Interest(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
     """A newsletter topic a municipality offers; citizens declare theirs at signup or on their account page."""
 
     municipality = models.ForeignKey(
@@ -23,13 +23,6 @@ class Interest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name_el"], name="accounts_interest_unique_name"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class User(AbstractUser):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Municipality, localized
+from portal.models import BilingualName, Municipality, localized
 
 # The seed: "the account is activated within 48 hours of the receipt of the documents by the service".
 DECISION_TIME = timedelta(hours=48)
@@ -36,7 +36,7 @@ def private_storage() -> PrivateStorage:
     return _private_storage
 
 
-class Office(models.Model):
+class Office(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
     """Where citizens bring their documents (a counter) or post them (the postal address): data per municipality."""
 
     class Kind(models.TextChoices):
@@ -69,13 +69,6 @@ class Office(models.Model):
                 name="identity_verification_one_postal_address",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
     @property
     def opening_hours(self) -> str:

@@ -17,12 +17,23 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_el")
 
 
+class BilingualName:
+    """For models with `name_el` and `name_en`: `name` in the active language, also their `str()`."""
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
 
 
-class Municipality(models.Model):
+class Municipality(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
     name_el = models.CharField(_("name (Greek)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. chania."))
@@ -58,13 +69,6 @@ class Municipality(models.Model):
             models.UniqueConstraint(Lower("name_el"), name="portal_municipality_unique_name"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
     @property
     def privacy_policy(self) -> str:
         return localized(self, "privacy_policy")
@@ -74,7 +78,7 @@ class Municipality(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class Department(models.Model):
+class Department(BilingualName, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("municipality")
     )
@@ -94,10 +98,6 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.municipality})"
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class OutboundEmail(models.Model):
