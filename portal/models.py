@@ -33,7 +33,7 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
 
 
-class Municipality(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
+class Municipality(BilingualName, models.Model):
     name_el = models.CharField(_("name (Greek)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. chania."))
