@@ -16,9 +16,13 @@ run: install translations ## Serve the portal with demo data at http://127.0.0.1
 	$(DEV) $(MANAGE) load_demo
 	@echo "E-mails are printed here, in this terminal (console e-mail backend)."
 	@echo "TAXISnet login goes to a stand-in GSIS server with test citizens at http://127.0.0.1:8001/oauth2server."
-	$(PY) -m tests.stubs.gsis --port 8001 & gsis=$$!; trap 'kill $$gsis 2>/dev/null' EXIT INT TERM; \
+	@echo "Address search goes to a stand-in Nominatim at http://127.0.0.1:8002 unless GEOCODER_URL is set."
+	$(PY) -m tests.stubs.gsis --port 8001 & gsis=$$!; \
+	  $(PY) -m tests.stubs.geocoder --port 8002 & geocoder=$$!; \
+	  trap 'kill $$gsis $$geocoder 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) TAXISNET_BASE_URL=http://127.0.0.1:8001/oauth2server TAXISNET_CLIENT_ID=demo-portal \
-	  TAXISNET_CLIENT_SECRET=demo-secret $(MANAGE) runserver 127.0.0.1:8000
+	  TAXISNET_CLIENT_SECRET=demo-secret GEOCODER_URL=$${GEOCODER_URL:-http://127.0.0.1:8002} \
+	  $(MANAGE) runserver 127.0.0.1:8000
 
 test: install chromium translations ## The whole suite, browser tests included
 	$(PY) -m pytest

@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("requests_tracker.open311.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),

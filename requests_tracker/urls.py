@@ -1,8 +1,30 @@
 from django.urls import path
 
-from requests_tracker import views
+from requests_tracker.views import api, files, public, staff
 
 app_name = "requests_tracker"
 urlpatterns = [
-    path("<slug:municipality_slug>/", views.start, name="start"),
+    path("<slug:municipality_slug>/", public.request_list, name="start"),
+    path("<slug:municipality_slug>/new/", public.request_create, name="create"),
+    path("<slug:municipality_slug>/map.json", api.map_json, name="map_json"),
+    path("<slug:municipality_slug>/geocode.json", api.geocode_json, name="geocode_json"),
+    path("<slug:municipality_slug>/upload/", api.upload, name="upload"),
+    path("<slug:municipality_slug>/r/<str:code>/", public.request_detail, name="detail"),
+    path("<slug:municipality_slug>/r/<str:code>/edit/", public.request_edit, name="edit"),
+    path("<slug:municipality_slug>/r/<str:code>/withdraw/", public.request_withdraw, name="withdraw"),
+    path("<slug:municipality_slug>/r/<str:code>/vote/", public.vote, name="vote"),
+    path("<slug:municipality_slug>/r/<str:code>/comment/", public.comment, name="comment"),
+    path("<slug:municipality_slug>/staff/", staff.queue, name="staff_queue"),
+    path("<slug:municipality_slug>/staff/<str:code>/", staff.manage, name="staff_manage"),
+    path("<slug:municipality_slug>/staff/<str:code>/status/", staff.status_change, name="staff_status"),
+    path("<slug:municipality_slug>/staff/<str:code>/department/", staff.department_assign, name="staff_department"),
+    path("<slug:municipality_slug>/staff/<str:code>/category/", staff.category_change, name="staff_category"),
+    path("<slug:municipality_slug>/staff/<str:code>/reply/", staff.reply, name="staff_reply"),
+    path(
+        "<slug:municipality_slug>/staff/<str:code>/comments/<int:comment_id>/hide/",
+        staff.comment_hide,
+        name="staff_comment_hide",
+    ),
+    path("files/<int:pk>/", files.attachment, name="attachment"),
+    path("files/<int:pk>/thumb/", files.attachment, {"variant": "thumb"}, name="attachment_thumb"),
 ]

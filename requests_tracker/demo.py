@@ -1,0 +1,167 @@
+"""Demo data for `manage.py load_demo`: Thessaloniki's categories, a clerk, citizens and 200 requests on the map."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from accounts.models import User
+from portal.models import Department, Municipality
+from requests_tracker.models import Category, Comment, Request, StatusChange, Vote, code_generate, code_prefix
+from requests_tracker.services import requests_group_ensure
+
+CLERK = ("clerk.thessaloniki", "demo-clerk-2026")  # a published demo login
+CITIZEN_PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
+REQUESTS = 200
+# (code, Greek, English, department, colour)
+CATEGORIES = [
+    ("bulky-items", "Περισυλλογή ογκωδών αντικειμένων", "Bulky-item collection", "Διεύθυνση Καθαριότητας", "#6f42c1"),
+    ("street-lighting", "Ηλεκτροφωτισμός", "Street lighting", "Διεύθυνση Οδοποιίας", "#fd7e14"),
+    ("potholes", "Λακκούβες", "Potholes", "Διεύθυνση Οδοποιίας", "#495057"),
+    ("bins", "Κάδοι απορριμμάτων", "Rubbish bins", "Διεύθυνση Καθαριότητας", "#198754"),
+    ("green-spaces", "Πράσινο", "Green spaces", "Διεύθυνση Πρασίνου", "#20c997"),
+    ("other", "Άλλο", "Other", None, "#6c757d"),
+]
+TITLES = {
+    "bulky-items": ["Παλιός καναπές στο πεζοδρόμιο", "Στρώματα δίπλα στους κάδους", "Πεταμένα έπιπλα"],
+    "street-lighting": ["Καμένη λάμπα στον στύλο", "Σβηστά φώτα σε όλο το τετράγωνο", "Φανοστάτης που αναβοσβήνει"],
+    "potholes": ["Λακκούβα στο οδόστρωμα", "Σπασμένο πεζοδρόμιο", "Βαθιά λακκούβα στη διάβαση"],
+    "bins": ["Ξεχειλισμένος κάδος", "Σπασμένο καπάκι κάδου", "Λείπει ο κάδος ανακύκλωσης"],
+    "green-spaces": ["Ξερό δέντρο κινδυνεύει να πέσει", "Απότιστο παρτέρι", "Κλαδιά πάνω στα καλώδια"],
+    "other": ["Εγκαταλελειμμένο αυτοκίνητο", "Γκράφιτι στον τοίχο του σχολείου", "Θόρυβος από εργοτάξιο τη νύχτα"],
+}
+STREETS = ["Εγνατία", "Τσιμισκή", "Μητροπόλεως", "Αγίας Σοφίας", "Ίωνος Δραγούμη", "Λεωφόρος Νίκης", "Κασσάνδρου"]
+CITIZENS = [
+    ("citizen.thessaloniki", "Γιώργος Παπαδόπουλος", "el"),
+    ("citizen.kalamaria", "Ελένη Δημητρίου", "el"),
+    ("citizen.english", "John Smith", "en"),
+]
+
+
+def demo_load(say) -> None:
+    thessaloniki = Municipality.objects.filter(slug="thessaloniki").first()
+    if thessaloniki is None:
+        return
+    categories = _categories(thessaloniki)
+    clerk = _user(CLERK[0], CLERK[1], full_name="Σοφία Αντωνίου", municipality=thessaloniki, is_staff=True)
+    clerk.groups.add(requests_group_ensure())
+    clerk.departments.add(*Department.objects.filter(municipality=thessaloniki))
+    say(
+        f"  requests clerk (Thessaloniki)  {CLERK[0]} / {CLERK[1]}  (http://127.0.0.1:8000/requests/thessaloniki/staff/)"
+    )
+    citizens = []
+    for username, full_name, language in CITIZENS:
+        citizen = _user(username, CITIZEN_PASSWORD, full_name=full_name, municipality=thessaloniki, language=language)
+        EmailAddress.objects.update_or_create(
+            user=citizen, email=citizen.email, defaults={"verified": True, "primary": True}
+        )
+        citizens.append(citizen)
+        say(f"  citizen (Thessaloniki)  {username} / {CITIZEN_PASSWORD}")
+    if not Request.objects.filter(municipality=thessaloniki).exists():
+        _requests(thessaloniki, categories, citizens, clerk)
+    say(f"  {Request.objects.filter(municipality=thessaloniki).count()} citizen requests in Thessaloniki")
+
+
+def _categories(municipality) -> list[Category]:
+    categories = []
+    for position, (code, name_el, name_en, department_name, colour) in enumerate(CATEGORIES):
+        department = Department.objects.filter(municipality=municipality, name_el=department_name).first()
+        category, _created = Category.objects.update_or_create(
+            municipality=municipality,
+            code=code,
+            defaults={
+                "name_el": name_el,
+                "name_en": name_en,
+                "department": department,
+                "colour": colour,
+                "is_other": code == "other",
+                "position": position,
+            },
+        )
+        categories.append(category)
+    return categories
+
+
+def _requests(municipality, categories, citizens, clerk) -> None:
+    rng = random.Random(2026)  # noqa: S311 - demo data, deterministic: the same demo every time
+    now = timezone.now()
+    statuses = list(Request.Status.values)
+    centre_lat, centre_lng = float(municipality.map_center_latitude), float(municipality.map_center_longitude)
+    requests, steps_of = [], []
+    for number in range(REQUESTS):
+        category = rng.choice(categories)
+        status = rng.choices(statuses, weights=[4, 3, 3, 5])[0]
+        created = now - timedelta(days=rng.uniform(0, 120), minutes=rng.randint(0, 600))
+        path = statuses[: statuses.index(status) + 1]
+        times, moment = [], created
+        for index in range(len(path)):
+            moment = min(moment + timedelta(days=rng.uniform(0.5, 4) if index else 0), now)
+            times.append(moment)
+        resolution = rng.choice(["resolved", "resolved", "resolved", "not_resolved", "not_responsible"])
+        requests.append(
+            Request(
+                code=code_generate(code_prefix(municipality)),
+                municipality=municipality,
+                category=category,
+                department=category.department,
+                title=rng.choice(TITLES[category.code]),
+                description=f"Παρακαλώ να επιληφθεί η αρμόδια υπηρεσία. (Αίτημα επίδειξης {number + 1}.)",
+                # The city centre stretches along the waterfront: a flattened spread, more west-east than north.
+                latitude=Decimal(f"{centre_lat + rng.gauss(0, 0.008):.6f}"),
+                longitude=Decimal(f"{centre_lng + rng.gauss(0, 0.014):.6f}"),
+                address=f"{rng.choice(STREETS)} {rng.randint(1, 150)}, Θεσσαλονίκη",
+                reporter=rng.choice(citizens),
+                status=status,
+                resolution=resolution if status == "closed" else "",
+                created_at=created,
+                updated_at=times[-1],
+                closed_at=times[-1] if status == "closed" else None,
+            )
+        )
+        steps_of.append(list(zip(path, times, strict=True)))
+    Request.objects.bulk_create(requests)
+    changes, votes, comments = [], [], []
+    for request, steps in zip(requests, steps_of, strict=True):
+        previous = ""
+        for status, moment in steps:
+            changes.append(
+                StatusChange(
+                    request=request,
+                    from_status=previous,
+                    to_status=status,
+                    resolution=request.resolution if status == "closed" else "",
+                    changed_by=request.reporter if not previous else clerk,
+                    created_at=moment,
+                )
+            )
+            previous = status
+        voters = [citizen for citizen in citizens if citizen != request.reporter and rng.random() < 0.4]
+        votes += [Vote(request=request, citizen=voter, created_at=request.created_at) for voter in voters]
+        request.vote_count = len(voters)
+        if rng.random() < 0.3:
+            comments.append(
+                Comment(
+                    request=request,
+                    author=clerk,
+                    body="Το αίτημα προωθήθηκε στην αρμόδια υπηρεσία.",
+                    is_staff_reply=True,
+                    created_at=request.updated_at,
+                )
+            )
+            request.comment_count = 1
+    StatusChange.objects.bulk_create(changes)
+    Vote.objects.bulk_create(votes)
+    Comment.objects.bulk_create(comments)
+    Request.objects.bulk_update(requests, ["vote_count", "comment_count"])
+
+
+def _user(username: str, password: str, **fields) -> User:
+    fields.setdefault("email", f"{username}@example.gr")
+    user, created = User.objects.update_or_create(username=username, defaults=fields)
+    if created:
+        user.password = make_password(password)
+        user.save(update_fields=["password"])
+    return user

@@ -1,0 +1,253 @@
+"""Open311 GeoReport v2: discovery, services and requests, in XML and JSON; jurisdiction_id is the slug."""
+
+from datetime import timedelta
+
+from dateutil import parser as dateparser
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.models import Municipality
+from requests_tracker import services as request_services
+from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, geocode
+from requests_tracker.models import ApiKey, Attachment, Category, Request, StatusChange
+from requests_tracker.open311.render import error, respond
+
+MAX_RESULTS = 1000
+MAX_SPAN = timedelta(days=90)
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _handle(view):
+    def wrapper(request, *args, fmt, **kwargs):
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as problem:
+            return error(problem.description, fmt=fmt, status=problem.status)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _jurisdiction(request) -> Municipality:
+    slug = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if not slug:
+        only = list(Municipality.objects.all()[:2])
+        if len(only) == 1:
+            return only[0]
+        raise Open311Error(400, "jurisdiction_id is required: the slug of the municipality, e.g. thessaloniki")
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Open311Error(404, f"Unknown jurisdiction_id: {slug}")
+    return municipality
+
+
+@require_GET
+@_handle
+def discovery(request, *, fmt):
+    base = request.build_absolute_uri(reverse("open311:index"))
+    return respond(
+        {
+            "changeset": "2026-01-01T00:00:00+02:00",
+            "contact": "Dimos Portal",
+            "key_service": "API keys are issued by each municipality's administrators.",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base.rstrip("/"),
+                    "changeset": "2026-01-01T00:00:00+02:00",
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+        fmt=fmt,
+        root="discovery",
+        item=None,
+    )
+
+
+def _service(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_el,
+        "description": category.name_en or category.name_el,
+        "metadata": False,
+        "type": "batch",
+        "keywords": "",
+        "group": category.department.name_el if category.department else "",
+    }
+
+
+@require_GET
+@_handle
+def services(request, *, fmt):
+    municipality = _jurisdiction(request)
+    categories = Category.objects.filter(municipality=municipality).select_related("department")
+    return respond([_service(category) for category in categories], fmt=fmt, root="services", item="service")
+
+
+@require_GET
+@_handle
+def service_definition(request, *, code, fmt):
+    municipality = _jurisdiction(request)
+    if not Category.objects.filter(municipality=municipality, code=code).exists():
+        raise Open311Error(404, f"Unknown service_code: {code}")
+    return respond({"service_code": code, "attributes": []}, fmt=fmt, root="service_definition", item=None)
+
+
+def _requests_queryset(municipality):
+    last_note = StatusChange.objects.filter(request=OuterRef("pk")).exclude(note="").order_by("-created_at", "-pk")
+    first_image = Attachment.objects.filter(request=OuterRef("pk"), kind=Attachment.Kind.IMAGE).order_by("pk")
+    return (
+        Request.objects.filter(municipality=municipality)
+        .select_related("category", "department")
+        .annotate(status_notes=Subquery(last_note.values("note")[:1]), media_id=Subquery(first_image.values("pk")[:1]))
+    )
+
+
+def _as_open311(request, citizen_request: Request, zone) -> dict:
+    media_url = ""
+    if citizen_request.media_id:
+        media_url = request.build_absolute_uri(reverse("requests_tracker:attachment", args=[citizen_request.media_id]))
+    return {
+        "service_request_id": citizen_request.code,
+        "status": "closed" if citizen_request.status == Request.Status.CLOSED else "open",
+        "status_notes": citizen_request.status_notes or "",
+        "service_name": citizen_request.category.name_el,
+        "service_code": citizen_request.category.code,
+        "description": citizen_request.description,
+        "agency_responsible": citizen_request.department.name_el if citizen_request.department else "",
+        "service_notice": "",
+        "requested_datetime": timezone.localtime(citizen_request.created_at, zone).isoformat(),
+        "updated_datetime": timezone.localtime(citizen_request.updated_at, zone).isoformat(),
+        "expected_datetime": "",
+        "address": citizen_request.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": float(citizen_request.latitude),
+        "long": float(citizen_request.longitude),
+        "media_url": media_url,
+    }
+
+
+def _date(value: str, name: str):
+    try:
+        moment = dateparser.isoparse(value)
+    except (ValueError, OverflowError) as problem:
+        raise Open311Error(
+            400, f"{name} must be an ISO 8601 date and time, e.g. 2026-01-31T00:00:00+02:00"
+        ) from problem
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+@csrf_exempt  # an API for other systems, authenticated by api_key, not by a browser session
+@require_http_methods(["GET", "POST"])
+@_handle
+def requests(request, *, fmt):
+    if request.method == "POST":
+        return _create(request, fmt=fmt)
+    municipality = _jurisdiction(request)
+    queryset = _requests_queryset(municipality)
+    ids = [value.strip().upper() for value in request.GET.get("service_request_id", "").split(",") if value.strip()]
+    if ids:
+        queryset = queryset.filter(code__in=ids[:MAX_RESULTS])  # the standard: ids override the other filters
+    else:
+        end = _date(request.GET["end_date"], "end_date") if request.GET.get("end_date") else None
+        start = _date(request.GET["start_date"], "start_date") if request.GET.get("start_date") else None
+        if start is None and end is None:
+            end = timezone.now()
+        if start is None:
+            start = end - MAX_SPAN
+        if end is None:
+            end = start + MAX_SPAN
+        if end < start:
+            raise Open311Error(400, "end_date must not be before start_date")
+        if end - start > MAX_SPAN:
+            raise Open311Error(400, "start_date and end_date may be at most 90 days apart")
+        queryset = queryset.filter(created_at__gte=start, created_at__lte=end)
+        if request.GET.get("service_code"):
+            codes = [code.strip() for code in request.GET["service_code"].split(",")]
+            queryset = queryset.filter(category__code__in=codes)
+        status = request.GET.get("status", "")
+        if status == "open":
+            queryset = queryset.exclude(status=Request.Status.CLOSED)
+        elif status == "closed":
+            queryset = queryset.filter(status=Request.Status.CLOSED)
+        elif status:
+            raise Open311Error(400, "status must be open or closed")
+    rows = queryset.order_by("-created_at", "-pk")[:MAX_RESULTS]
+    zone = municipality.zone
+    data = []
+    for row in rows:
+        data.append(_as_open311(request, row, zone))
+    return respond(data, fmt=fmt, root="service_requests", item="request")
+
+
+@require_GET
+@_handle
+def request_one(request, *, request_id, fmt):
+    municipality = _jurisdiction(request)
+    row = _requests_queryset(municipality).filter(code=request_id.upper()).first()
+    if row is None:
+        raise Open311Error(404, f"Unknown service_request_id: {request_id}")
+    return respond([_as_open311(request, row, municipality.zone)], fmt=fmt, root="service_requests", item="request")
+
+
+def _create(request, *, fmt):
+    municipality = _jurisdiction(request)
+    key = request.POST.get("api_key", "")
+    if not key:
+        raise Open311Error(403, "api_key is required to create a request")
+    if not ApiKey.objects.filter(municipality=municipality, key_hash=ApiKey.hash(key), is_active=True).exists():
+        raise Open311Error(403, "Invalid api_key for this jurisdiction")
+    code = request.POST.get("service_code", "")
+    category = Category.objects.filter(municipality=municipality, code=code).first()
+    if category is None:
+        raise Open311Error(
+            400 if not code else 404, f"Unknown service_code: {code}" if code else "service_code is required"
+        )
+    description = request.POST.get("description", "").strip()[:4000]
+    address = request.POST.get("address_string", "").strip()[:255]
+    try:
+        latitude = as_decimal(float(request.POST["lat"])) if request.POST.get("lat") else None
+        longitude = as_decimal(float(request.POST["long"])) if request.POST.get("long") else None
+    except ValueError as problem:
+        raise Open311Error(400, "lat and long must be decimal degrees") from problem
+    if latitude is None or longitude is None:
+        if not address:
+            raise Open311Error(400, "A location is required: lat and long, or address_string")
+        try:
+            places = geocode(query=address, municipality=municipality)
+        except GeocoderUnavailable as problem:
+            raise Open311Error(400, "address_string cannot be looked up now; send lat and long") from problem
+        if not places:
+            raise Open311Error(400, "address_string was not found in this jurisdiction")
+        latitude, longitude = as_decimal(places[0].latitude), as_decimal(places[0].longitude)
+    title = description.split("\n", 1)[0][:80] or category.name_el
+    try:
+        created = request_services.request_create(
+            municipality=municipality,
+            reporter=None,
+            category=category,
+            title=title,
+            description=description or category.name_el,
+            latitude=latitude,
+            longitude=longitude,
+            address=address,
+        )
+    except request_services.RequestError as problem:
+        raise Open311Error(400, str(problem)) from problem
+    return respond(
+        [{"service_request_id": created.code, "service_notice": "", "account_id": ""}],
+        fmt=fmt,
+        root="service_requests",
+        item="request",
+    )

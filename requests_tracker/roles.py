@@ -1,0 +1,10 @@
+"""The staff role of this app, shared by the data migration, the demo loader and the tests."""
+
+REQUESTS_OFFICE_GROUP = "Γραφείο αιτημάτων πολιτών"  # "Citizen requests office"
+REQUESTS_OFFICE_PERMISSIONS = [
+    ("request", "view_request"),
+    ("request", "change_request"),
+    ("category", "view_category"),
+    ("comment", "view_comment"),
+    ("comment", "change_comment"),
+]

@@ -1,0 +1,268 @@
+"""The citizen's pages: the list with its map, filing and editing a request, the detail page, votes, comments."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.selectors import municipality_get
+from requests_tracker import selectors, services, uploads
+from requests_tracker.forms import CommentForm, RequestForm
+from requests_tracker.geocoding import municipality_area
+from requests_tracker.models import Request
+
+
+def map_context(municipality) -> dict:
+    area = municipality_area(municipality)
+    return {
+        "map_tiles": settings.LEAFLET_CONFIG["TILES"],
+        "map_attribution": settings.LEAFLET_CONFIG.get("ATTRIBUTION_PREFIX", ""),
+        "map_area": f"{area.south:.6f},{area.west:.6f},{area.north:.6f},{area.east:.6f}",
+    }
+
+
+@require_GET
+def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    filters = selectors.ListFilters.from_query(request.GET)
+    queryset = selectors.requests_list(municipality=municipality, filters=filters, user=request.user)
+    page = Paginator(queryset, filters.per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requests_tracker/list.html",
+        {
+            "municipality": municipality,
+            "filters": filters,
+            "page": page,
+            "categories": selectors.categories_list(municipality=municipality),
+            "statuses": Request.Status.choices,
+            "sorts": [
+                ("-date", _("Newest first")),
+                ("date", _("Oldest first")),
+                ("title", _("Title A–Z")),
+                ("-title", _("Title Z–A")),
+                ("status", _("Status, Registered first")),
+                ("-status", _("Status, Closed first")),
+            ],
+            "page_sizes": selectors.PAGE_SIZES,
+            "query": query.urlencode(),
+            "is_clerk": selectors.is_clerk(user=request.user, municipality=municipality),
+            **map_context(municipality),
+        },
+    )
+
+
+def _stage_files(request, form) -> list:
+    """Check and store the files of a form posted without JavaScript; the ones that pass are kept on errors."""
+    staged = selectors.staged_attachments(user=request.user, ids=request.POST.getlist("attachment"))
+    for file in request.FILES.getlist("files"):
+        try:
+            checked = uploads.upload_check(file)
+            staged.append(
+                services.attachment_stage(
+                    user=request.user, checked=checked, staged_ids=[attachment.pk for attachment in staged]
+                )
+            )
+        except ValidationError as error:
+            form.add_error("files", f"{uploads.filename_clean(file.name)}: {' '.join(error.messages)}")
+        except services.RequestError as error:
+            form.add_error("files", str(error))
+    return staged
+
+
+def _request_form_page(request, municipality, form, staged, *, citizen_request=None) -> HttpResponse:
+    return render(
+        request,
+        "requests_tracker/form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "staged": staged,
+            "citizen_request": citizen_request,
+            "max_files": uploads.MAX_FILES,
+            "max_file_size": uploads.MAX_FILE_SIZE,
+            **map_context(municipality),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    staged = []
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, municipality=municipality)
+        staged = _stage_files(request, form)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.request_create(
+                    municipality=municipality,
+                    reporter=request.user,
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    attachments=staged,
+                )
+            except services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Your request %(code)s has been registered.") % {"code": created.code})
+                return redirect("requests_tracker:detail", municipality_slug=municipality.slug, code=created.code)
+    else:
+        form = RequestForm(municipality=municipality)
+    return _request_form_page(request, municipality, form, staged)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    if citizen_request.reporter_id != request.user.pk:
+        return redirect(citizen_request_url(citizen_request))
+    if not citizen_request.is_editable:
+        messages.warning(request, locked_reason(citizen_request))
+        return redirect(citizen_request_url(citizen_request))
+    staged = []
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, municipality=municipality)
+        staged = _stage_files(request, form)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.request_update(
+                    request=citizen_request,
+                    user=request.user,
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    attachments=staged,
+                )
+            except services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(citizen_request_url(citizen_request))
+    else:
+        form = RequestForm(
+            municipality=municipality,
+            initial={
+                "title": citizen_request.title,
+                "category": citizen_request.category,
+                "description": citizen_request.description,
+                "address": citizen_request.address,
+                "latitude": citizen_request.latitude,
+                "longitude": citizen_request.longitude,
+            },
+        )
+    return _request_form_page(request, municipality, form, staged, citizen_request=citizen_request)
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    try:
+        services.request_withdraw(request=citizen_request, user=request.user)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+        return redirect(citizen_request_url(citizen_request))
+    messages.success(request, _("Your request %(code)s has been withdrawn.") % {"code": citizen_request.code})
+    return redirect("requests_tracker:start", municipality_slug=municipality.slug)
+
+
+def citizen_request_url(citizen_request: Request) -> str:
+    return reverse(
+        "requests_tracker:detail",
+        kwargs={"municipality_slug": citizen_request.municipality.slug, "code": citizen_request.code},
+    )
+
+
+def locked_reason(citizen_request: Request) -> str:
+    return _(
+        "This request can no longer be edited or withdrawn: the municipality has already taken it up "
+        "(status: %(status)s). You can still add a comment."
+    ) % {"status": citizen_request.get_status_display()}
+
+
+@require_GET
+def request_detail(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    return _detail_page(request, municipality, citizen_request, CommentForm())
+
+
+def _detail_page(request, municipality, citizen_request, comment_form, status=200) -> HttpResponse:
+    parts = selectors.request_detail_parts(request=citizen_request, user=request.user)
+    is_reporter = request.user.is_authenticated and citizen_request.reporter_id == request.user.pk
+    return render(
+        request,
+        "requests_tracker/detail.html",
+        {
+            "municipality": municipality,
+            "citizen_request": citizen_request,
+            "comment_form": comment_form,
+            "is_reporter": is_reporter,
+            "locked_reason": locked_reason(citizen_request) if is_reporter and not citizen_request.is_editable else "",
+            **parts,
+            **map_context(municipality),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    try:
+        if request.POST.get("action") == "remove":
+            services.vote_remove(request=citizen_request, citizen=request.user)
+            messages.success(request, _("Your vote has been taken back."))
+        elif services.vote_add(request=citizen_request, citizen=request.user):
+            messages.success(request, _("Your vote has been counted."))
+        else:
+            messages.info(request, _("You have already said you have this problem too."))
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    return redirect(citizen_request_url(citizen_request))
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                request=citizen_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                is_staff_reply=selectors.is_clerk(user=request.user, municipality=municipality),
+            )
+        except services.RequestError as error:
+            form.add_error("body", str(error))
+        else:
+            messages.success(request, _("Your comment has been added."))
+            return redirect(citizen_request_url(citizen_request) + "#comments")
+    return _detail_page(request, municipality, citizen_request, form, status=400)

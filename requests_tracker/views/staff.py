@@ -1,0 +1,156 @@
+"""The clerks' pages: a queue by department and status, and one request's handling (status, department, …)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.models import Department
+from portal.selectors import municipality_get
+from requests_tracker import selectors, services
+from requests_tracker.forms import CategoryForm, CommentForm, DepartmentForm, StatusForm
+from requests_tracker.models import Comment, Request
+
+
+def clerk_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, municipality_slug, *args, **kwargs):
+        municipality = municipality_get(slug=municipality_slug)
+        if not selectors.is_clerk(user=request.user, municipality=municipality):
+            raise PermissionDenied
+        return view(request, municipality, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@clerk_required
+def queue(request, municipality):
+    department_id = request.GET.get("department", "")
+    status = request.GET.get("status", "open")
+    department_id = int(department_id) if department_id.isdigit() else None
+    rows = selectors.staff_queue(municipality=municipality, department_id=department_id, status=status)
+    return render(
+        request,
+        "requests_tracker/staff/queue.html",
+        {
+            "municipality": municipality,
+            "rows": rows[:200],
+            "departments": Department.objects.filter(municipality=municipality),
+            "department_id": department_id,
+            "status": status,
+            "statuses": Request.Status.choices,
+        },
+    )
+
+
+def _manage_page(request, municipality, citizen_request, **forms):
+    parts = selectors.request_detail_parts(request=citizen_request, user=request.user)
+    context = {
+        "municipality": municipality,
+        "citizen_request": citizen_request,
+        "status_form": StatusForm(initial={"seen_status": citizen_request.status, "status": citizen_request.status}),
+        "department_form": DepartmentForm(
+            municipality=municipality, initial={"department": citizen_request.department}
+        ),
+        "category_form": CategoryForm(municipality=municipality, initial={"category": citizen_request.category}),
+        "reply_form": CommentForm(),
+        **parts,
+        **forms,
+    }
+    return render(request, "requests_tracker/staff/manage.html", context, status=400 if forms else 200)
+
+
+@require_GET
+@clerk_required
+def manage(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    return _manage_page(request, municipality, citizen_request)
+
+
+@require_POST
+@clerk_required
+def status_change(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        # The clerk decided on the status they saw: if it moved since, the compare-and-swap refuses.
+        citizen_request.status = data["seen_status"]
+        duplicate_of = None
+        if data["duplicate_of"]:
+            duplicate_of = Request.objects.filter(municipality=municipality, code=data["duplicate_of"].upper()).first()
+            if duplicate_of is None:
+                form.add_error("duplicate_of", _("No request of this municipality has this code."))
+        if form.is_valid():
+            try:
+                services.status_change(
+                    request=citizen_request,
+                    to_status=data["status"],
+                    clerk=request.user,
+                    note=data["note"],
+                    resolution=data["resolution"],
+                    duplicate_of=duplicate_of,
+                )
+            except services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The status has been changed."))
+                return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+    citizen_request.refresh_from_db()
+    return _manage_page(request, municipality, citizen_request, status_form=form)
+
+
+@require_POST
+@clerk_required
+def department_assign(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = DepartmentForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        services.department_assign(
+            request=citizen_request, department=form.cleaned_data["department"], clerk=request.user
+        )
+        messages.success(request, _("The department has been assigned."))
+        return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+    return _manage_page(request, municipality, citizen_request, department_form=form)
+
+
+@require_POST
+@clerk_required
+def category_change(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = CategoryForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        services.category_change(request=citizen_request, category=form.cleaned_data["category"], clerk=request.user)
+        messages.success(request, _("The request has been re-filed."))
+        return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+    return _manage_page(request, municipality, citizen_request, category_form=form)
+
+
+@require_POST
+@clerk_required
+def reply(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(
+            request=citizen_request, author=request.user, body=form.cleaned_data["body"], is_staff_reply=True
+        )
+        messages.success(request, _("Your reply has been published."))
+        return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+    return _manage_page(request, municipality, citizen_request, reply_form=form)
+
+
+@require_POST
+@clerk_required
+def comment_hide(request, municipality, code, comment_id):
+    comment = get_object_or_404(Comment, pk=comment_id, request__municipality=municipality, request__code=code)
+    hide = request.POST.get("action") != "show"
+    services.comment_hide(comment=comment, clerk=request.user, hidden=hide)
+    messages.success(request, _("The comment has been hidden.") if hide else _("The comment is visible again."))
+    return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)

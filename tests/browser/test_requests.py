@@ -1,0 +1,158 @@
+"""Citizen requests in a real browser: filing with the map and the geocoder, uploads, the clerk, votes, the list."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from requests_tracker import services
+from requests_tracker.models import Request
+from tests.browser.fixtures import assert_accessible
+from tests.requests_tracker import fixtures as request_fixtures
+from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_request
+
+categories = request_fixtures.categories
+reporter = request_fixtures.reporter
+neighbour = request_fixtures.neighbour
+clerk = request_fixtures.clerk
+geocoder = request_fixtures.geocoder
+private_media = request_fixtures.private_media
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def local_tiles(settings, live_server):
+    # No tile server on the test network: tiles come from this server (and 404), so the page never waits on them.
+    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"}
+
+
+def login_as(page: Page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def clerk_page(browser, live_server) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="el-GR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_file_edit_acknowledge_lock_in_greek(page, live_server, reporter, categories, clerk, clerk_page):
+    login_as(page, live_server, reporter)
+    page.goto(live_server.url + "/requests/thessaloniki/new/")
+    expect(page.get_by_text("Ένα πρόβλημα ανά αίτημα.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Τίτλος").fill("Σβηστός φανοστάτης")
+    page.get_by_label("Κατηγορία").select_option(label="Λακκούβες")
+    page.get_by_label("Περιγραφή").fill("Ο φανοστάτης δεν ανάβει.")
+    page.locator("#request-map").click(position={"x": 120, "y": 90})
+    expect(page.locator("#id_latitude")).not_to_have_value("")
+    page.locator("#id_files").set_input_files(
+        [
+            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG")},
+            {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+        ]
+    )
+    page.get_by_role("button", name="Έναρξη μεταφόρτωσης").click()
+    expect(page.locator("#staged-files li")).to_have_count(2)
+    page.get_by_role("button", name="Υποβολή").click()
+
+    expect(page).to_have_url(re.compile(r"/requests/thessaloniki/r/THE-\w{6}/$"))
+    request = Request.objects.get()
+    expect(page.locator(".status-badge")).to_have_text("Καταχωρήθηκε")
+    expect(page.locator("img.request-thumb")).to_have_count(1)
+    expect(page.get_by_role("link", name=re.compile(r"letter\.pdf"))).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Επεξεργασία ή απόσυρση").click()
+    page.get_by_label("Τίτλος").fill("Σβηστός φανοστάτης στην Τσιμισκή")
+    page.get_by_role("button", name="Υποβολή").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Σβηστός φανοστάτης στην Τσιμισκή")
+
+    login_as(clerk_page, live_server, clerk)
+    clerk_page.goto(live_server.url + f"/requests/thessaloniki/staff/{request.code}/")
+    assert_accessible(clerk_page)
+    clerk_page.get_by_label("Νέα κατάσταση").select_option("acknowledged")
+    clerk_page.get_by_label("Σημείωση").fill("Προωθήθηκε στο συνεργείο.")
+    clerk_page.get_by_role("button", name="Αλλαγή κατάστασης").click()
+    expect(clerk_page.locator(".status-badge").first).to_have_text("Αναγνωρίστηκε")
+
+    page.reload()
+    expect(page.locator("#locked-reason")).to_contain_text("δεν μπορεί πλέον να αλλάξει")
+    expect(page.get_by_role("link", name="Επεξεργασία ή απόσυρση")).to_have_count(0)
+    page.locator("#timeline summary").click()
+    expect(page.locator(".timeline-step")).to_have_count(2)
+    expect(page.locator("#timeline")).to_contain_text("Προωθήθηκε στο συνεργείο.")
+    assert_accessible(page)
+
+
+def test_file_with_a_geocoded_address_in_english_on_a_phone(phone_page, live_server, reporter, categories, geocoder):
+    page = phone_page
+    login_as(page, live_server, reporter)
+    page.goto(live_server.url + "/en/requests/thessaloniki/new/")
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Overflowing bin")
+    page.get_by_label("Category").select_option(label="Rubbish bins")
+    page.get_by_label("Description").fill("The bin has not been emptied for days.")
+    page.get_by_label("Address").fill("ionos dragoumi 47")
+    page.get_by_role("button", name="Find the address").click()
+    page.get_by_role("button", name=re.compile("47, Ίωνος Δραγούμη")).click()
+    expect(page.locator("#id_latitude")).to_have_value("40.636581")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("47, Ίωνος Δραγούμη", exact=False).first).to_be_visible()
+    expect(page.locator(".status-badge")).to_have_text("Registered")
+    assert_accessible(page)
+
+
+def test_vote_take_back_and_comment(page, live_server, reporter, neighbour, categories):
+    request = make_request(reporter, categories["bins"])
+    login_as(page, live_server, neighbour)
+    page.goto(live_server.url + f"/requests/thessaloniki/r/{request.code}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Έχω κι εγώ αυτό το πρόβλημα").click()
+    expect(page.locator("#vote-count")).to_contain_text("1")
+    page.get_by_role("button", name="Ανάκληση της ψήφου μου").click()
+    expect(page.locator("#vote-count")).to_contain_text("0")
+    page.get_by_role("button", name="Αποστολή σχολίου").click()
+    expect(page.get_by_role("alert")).to_contain_text("Γράψτε ένα σχόλιο")
+    assert_accessible(page)
+    page.get_by_label("Το σχόλιό σας").fill("Το ίδιο και στη γωνία.")
+    page.get_by_role("button", name="Αποστολή σχολίου").click()
+    expect(page.locator(".comment")).to_contain_text("Το ίδιο και στη γωνία.")
+
+
+def test_list_filters_sort_page_size_ribbon_and_map(page, live_server, reporter, neighbour, categories, clerk):
+    mine = make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος")
+    make_request(neighbour, categories["potholes"], title="Βαθιά λακκούβα")
+    closed = make_request(neighbour, categories["potholes"], title="Αλλη λακκούβα", latitude="40.640000")
+    services.status_change(request=closed, to_status="closed", clerk=clerk, resolution="resolved")
+    login_as(page, live_server, reporter)
+    page.goto(live_server.url + "/requests/thessaloniki/")
+    expect(page.locator(".request-card")).to_have_count(3)
+    expect(page.locator(".request-card.is-mine .ribbon")).to_have_text("Το αίτημά μου")
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Λακκούβες").check()
+    page.get_by_label("Κατάσταση").select_option("open")
+    page.get_by_label("Ταξινόμηση").select_option("title")
+    page.get_by_label("Αιτήματα ανά σελίδα").select_option("10")
+    page.get_by_role("button", name="Εμφάνιση").click()
+    expect(page).to_have_url(re.compile(r"category=\d+.*status=open.*sort=title.*per_page=10"))
+    expect(page.locator(".request-card")).to_have_count(1)
+    expect(page.locator(".request-card h2")).to_have_text("Βαθιά λακκούβα")
+    expect(page.locator("#requests-map")).to_have_attribute("data-pins", "1")
+
+    page.goto(live_server.url + "/requests/thessaloniki/?sort=-title")
+    titles = page.locator(".request-card h2").all_inner_texts()
+    assert titles == sorted(titles, reverse=True)
+    page.get_by_role("link", name=re.compile("Περισσότερες λεπτομέρειες… \\(Ξεχειλισμένος")).click()
+    expect(page).to_have_url(re.compile(mine.code))

@@ -1,0 +1,159 @@
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+
+from portal.models import AuditEntry
+from requests_tracker import services
+from requests_tracker.models import Category, Request, StatusChange, Vote
+from tests.requests_tracker.fixtures import make_request
+
+Status = Request.Status
+pytestmark = pytest.mark.django_db
+
+
+def test_create_writes_a_code_and_the_first_timeline_entry(reporter, categories):
+    request = make_request(reporter, categories["potholes"])
+    assert request.code.startswith("THE-") and len(request.code) == 10
+    assert request.status == Status.REGISTERED
+    assert request.department == categories["potholes"].department
+    assert [(s.from_status, s.to_status) for s in request.timeline.all()] == [("", "registered")]
+    assert AuditEntry.objects.filter(action="requests.request.created").count() == 1
+
+
+def test_codes_are_not_sequential(reporter, categories):
+    codes = [make_request(reporter, categories["bins"]).code for _ in range(5)]
+    assert len(set(codes)) == 5
+    assert all(re.fullmatch(r"THE-[0-9A-HJKMNP-TV-Z]{6}", code) for code in codes)
+
+
+def test_location_outside_the_municipality_is_refused(reporter, categories):
+    with pytest.raises(services.OutsideArea):
+        make_request(reporter, categories["bins"], latitude=Decimal("35.5"), longitude=Decimal("24.0"))
+
+
+def test_one_other_category_per_municipality(categories, thessaloniki):
+    with pytest.raises(IntegrityError):
+        Category.objects.create(municipality=thessaloniki, code="other2", name_el="Άλλο 2", is_other=True)
+
+
+def test_reporter_edits_only_while_registered(reporter, categories, clerk):
+    request = make_request(reporter, categories["potholes"])
+    services.request_update(
+        request=request,
+        user=reporter,
+        category=categories["bins"],
+        title="Νέος τίτλος",
+        description="Νέα περιγραφή",
+        latitude=request.latitude,
+        longitude=request.longitude,
+    )
+    assert Request.objects.get(pk=request.pk).title == "Νέος τίτλος"
+    services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    with pytest.raises(services.NotEditable):
+        services.request_update(
+            request=request,
+            user=reporter,
+            category=categories["bins"],
+            title="Πάλι",
+            description="x",
+            latitude=request.latitude,
+            longitude=request.longitude,
+        )
+    with pytest.raises(services.NotEditable):
+        services.request_withdraw(request=request, user=reporter)
+
+
+def test_status_change_notifies_reporter_and_voters_in_their_language(
+    reporter, neighbour, categories, clerk, django_capture_on_commit_callbacks
+):
+    request = make_request(reporter, categories["potholes"])
+    services.vote_add(request=request, citizen=neighbour)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk, note="Το είδαμε")
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert "Αναγνωρίστηκε" in subjects[reporter.email]
+    assert "Acknowledged" in subjects[neighbour.email]
+    assert "Το είδαμε" in mail.outbox[0].body
+
+
+def test_moving_back_needs_a_note_and_closing_a_resolution(reporter, categories, clerk):
+    request = make_request(reporter, categories["potholes"])
+    services.status_change(request=request, to_status=Status.IN_PROGRESS, clerk=clerk)
+    with pytest.raises(services.RequestError):
+        services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    with pytest.raises(services.RequestError):
+        services.status_change(request=request, to_status=Status.CLOSED, clerk=clerk)
+    services.status_change(request=request, to_status=Status.CLOSED, clerk=clerk, resolution="resolved")
+    services.status_change(request=request, to_status=Status.IN_PROGRESS, clerk=clerk, note="Ξανάνοιξε")
+    request.refresh_from_db()
+    assert (request.status, request.resolution, request.closed_at) == (Status.IN_PROGRESS, "", None)
+    assert request.timeline.count() == 4
+
+
+def test_stale_status_is_refused(reporter, categories, clerk):
+    request = make_request(reporter, categories["potholes"])
+    stale = Request.objects.get(pk=request.pk)
+    services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    with pytest.raises(services.StatusChanged):
+        services.status_change(request=stale, to_status=Status.IN_PROGRESS, clerk=clerk)
+    assert StatusChange.objects.filter(request=request).count() == 2
+
+
+def test_duplicate_links_the_original(reporter, categories, clerk):
+    original = make_request(reporter, categories["potholes"])
+    copy = make_request(reporter, categories["potholes"])
+    services.status_change(
+        request=copy, to_status=Status.CLOSED, clerk=clerk, resolution="duplicate", duplicate_of=original
+    )
+    copy.refresh_from_db()
+    assert copy.duplicate_of == original
+    with pytest.raises(services.RequestError):
+        services.status_change(
+            request=original, to_status=Status.CLOSED, clerk=clerk, resolution="duplicate", duplicate_of=original
+        )
+
+
+def test_votes_once_never_on_ones_own_and_can_be_taken_back(reporter, neighbour, categories):
+    request = make_request(reporter, categories["bins"])
+    with pytest.raises(services.RequestError):
+        services.vote_add(request=request, citizen=reporter)
+    assert services.vote_add(request=request, citizen=neighbour) is True
+    assert services.vote_add(request=request, citizen=neighbour) is False
+    request.refresh_from_db()
+    assert request.vote_count == 1 == Vote.objects.filter(request=request).count()
+    assert services.vote_remove(request=request, citizen=neighbour) is True
+    request.refresh_from_db()
+    assert request.vote_count == 0
+
+
+def test_the_database_refuses_a_second_vote(reporter, neighbour, categories):
+    request = make_request(reporter, categories["bins"])
+    Vote.objects.create(request=request, citizen=neighbour)
+    with pytest.raises(IntegrityError, match="requests_one_vote_per_citizen"):
+        Vote.objects.create(request=request, citizen=neighbour)
+
+
+def test_comments_count_and_hiding(reporter, neighbour, categories, clerk):
+    request = make_request(reporter, categories["bins"])
+    with pytest.raises(services.RequestError):
+        services.comment_add(request=request, author=neighbour, body="   ")
+    comment = services.comment_add(request=request, author=neighbour, body="Κι εμένα")
+    request.refresh_from_db()
+    assert request.comment_count == 1
+    services.comment_hide(comment=comment, clerk=clerk)
+    services.comment_hide(comment=comment, clerk=clerk)  # twice: counted once
+    request.refresh_from_db()
+    assert request.comment_count == 0
+
+
+def test_personal_data_export_and_erase(reporter, neighbour, categories):
+    request = make_request(reporter, categories["bins"])
+    services.vote_add(request=request, citizen=neighbour)
+    assert services.citizen_data_export(reporter)["requests"][0]["code"] == request.code
+    services.citizen_data_erase(neighbour)
+    services.citizen_data_erase(reporter)
+    request.refresh_from_db()
+    assert request.reporter is None and request.vote_count == 0
