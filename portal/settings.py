@@ -311,7 +311,22 @@ LOGGING = {
 }
 
 # --- Appointments (appointments/): meeting providers, reminders. Only the appointments work edits this block.
+MEETING_PROVIDER = os.environ.get("MEETING_PROVIDER", "dev")  # dev | jitsi | teams
+JITSI_HOST = os.environ.get("JITSI_HOST", "meet.jit.si")
+TEAMS_TENANT_ID = os.environ.get("TEAMS_TENANT_ID", "")
+TEAMS_CLIENT_ID = os.environ.get("TEAMS_CLIENT_ID", "")
+TEAMS_CLIENT_SECRET = os.environ.get("TEAMS_CLIENT_SECRET", "")
+TEAMS_AUTHORITY_HOST = os.environ.get("TEAMS_AUTHORITY_HOST", "https://login.microsoftonline.com").rstrip("/")
+TEAMS_ORGANIZER_ID = os.environ.get("TEAMS_ORGANIZER_ID", "")  # when a clerk has no Graph object id of their own
+GRAPH_BASE_URL = os.environ.get("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
 # --- end of the appointments block.
 
 # --- Citizen requests (requests_tracker/): geocoding, uploads, Open311. Only the requests work edits this block.
+# Geocoding: Nominatim's API (OpenStreetMap's by default; a self-hosted one or the test stand-in by setting).
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org")
+# Nominatim's usage policy asks for an identifying user agent with a contact.
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", f"DimosPortal/1.0 (+{SITE_URL})")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+# A municipality's "area": the square of this half-side around its map centre (the model keeps no boundary).
+REQUESTS_AREA_HALF_SIZE_KM = float(os.environ.get("REQUESTS_AREA_HALF_SIZE_KM", "10"))
 # --- end of the requests block.
