@@ -7,7 +7,10 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        from portal.registry import PortalService, register_service
+        from accounts.registry import PersonalDataSection, register_personal_data
+        from appointments import services
+        from appointments.demo import demo_load
+        from portal.registry import PortalService, register_demo_loader, register_service
 
         register_service(
             PortalService(
@@ -16,5 +19,11 @@ class AppointmentsConfig(AppConfig):
                 description=_("Book an appointment with a clerk, in person or by video call."),
                 url_name="appointments:start",
                 order=10,
+            )
+        )
+        register_demo_loader(demo_load, order=30)
+        register_personal_data(
+            PersonalDataSection(
+                key="appointments", export=services.citizen_data_export, erase=services.citizen_data_erase
             )
         )

@@ -1,0 +1,258 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import BilingualName, Department, Municipality, localized
+
+
+def token_hash(token: str) -> str:
+    """Manage and feed tokens are stored only as a SHA-256 hash: a leaked table does not leak the links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone call")
+
+
+class Service(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="appointment_services", verbose_name=_("municipality")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="appointment_services", verbose_name=_("department")
+    )
+    name_el = models.CharField(_("name (Greek)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    description_el = models.TextField(_("description (Greek)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    modes = models.JSONField(_("modes offered"), default=list, help_text=_("in_person, video, phone"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=20)
+    interval_minutes = models.PositiveSmallIntegerField(_("slot interval (minutes)"), default=30)
+    buffer_before_minutes = models.PositiveSmallIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=0)
+    minimum_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=24)
+    horizon_days = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"), default=60)
+    location_el = models.CharField(_("location (Greek)"), max_length=255, blank=True)
+    location_en = models.CharField(_("location (English)"), max_length=255, blank=True)
+    instructions_el = models.TextField(_("instructions (Greek)"), blank=True)
+    instructions_en = models.TextField(_("instructions (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["municipality", "name_el"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="appointments_service_duration_positive"),
+            models.CheckConstraint(condition=Q(interval_minutes__gt=0), name="appointments_service_interval_positive"),
+        ]
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def location(self) -> str:
+        return localized(self, "location")
+
+    @property
+    def instructions(self) -> str:
+        return localized(self, "instructions")
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    def mode_labels(self) -> list[str]:
+        return [Mode(mode).label for mode in self.modes if mode in Mode.values]
+
+
+class StaffMember(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointment_staff", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="appointment_staff", verbose_name=_("municipality")
+    )
+    services = models.ManyToManyField(Service, related_name="staff", blank=True, verbose_name=_("services"))
+    bookable = models.BooleanField(_("bookable"), default=True)
+    graph_user_id = models.CharField(
+        _("Microsoft Graph object id"), max_length=64, blank=True, help_text=_("Organizer of this clerk's meetings.")
+    )
+    feed_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("clerk")
+        verbose_name_plural = _("clerks")
+        ordering = ["user__full_name", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHours(models.Model):
+    """One range of one weekday, in the municipality's local time: a day may have several."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering = ["staff", "weekday", "start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointments_hours_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class TimeOff(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointments_timeoff_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M}"
+
+
+class Holiday(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name_el = models.CharField(_("name (Greek)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "date"], name="appointments_holiday_unique_day"),
+        ]
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Appointment.Status.BOOKED)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        CANCELLED = "cancelled", _("cancelled")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("no-show")
+
+    class ThirdPartyRole(models.TextChoices):
+        ENGINEER = "engineer", _("Engineer")
+        LAWYER = "lawyer", _("Lawyer")
+        OWNER = "owner", _("Owner")
+
+    # The public id in links and e-mails: unguessable, unlike the primary key.
+    code = models.CharField(_("booking code"), max_length=16, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    clerk = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="appointments"
+    )
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The buffers as they were at booking time, so that editing the service does not change the guarded range.
+    blocked_start = models.DateTimeField(editable=False)
+    blocked_end = models.DateTimeField(editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    mobile_phone = models.CharField(_("mobile phone"), max_length=20)
+    subject = models.CharField(_("subject"), max_length=300)
+    application_number = models.CharField(_("application number"), max_length=60, blank=True)
+    third_party_role = models.CharField(
+        _("third person's role"), max_length=16, choices=ThirdPartyRole.choices, blank=True
+    )
+    third_party_name = models.CharField(_("third person's name"), max_length=150, blank=True)
+    third_party_email = models.EmailField(_("third person's e-mail"), blank=True)
+    documents_acknowledged = models.BooleanField(_("documents will be e-mailed beforehand"), default=False)
+    consent_at = models.DateTimeField(_("privacy consent given at"))
+    meeting_url = models.URLField(_("meeting link"), max_length=1000, blank=True)
+    meeting_provider = models.CharField(_("meeting provider"), max_length=16, blank=True)
+    meeting_id = models.CharField(_("meeting id at the provider"), max_length=500, blank=True)
+    manage_token_hash = models.CharField(max_length=64, editable=False)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    history = models.JSONField(_("reschedules"), default=list, blank=True)
+    reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_2h_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["clerk", "start"], name="appointments_clerk_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointments_appointment_order"),
+            # The database, not the code, guarantees that no clerk is booked twice at once: two concurrent
+            # inserts into an empty slot both pass any SELECT … FOR UPDATE check, but not this.
+            ExclusionConstraint(
+                name="appointments_no_overlap",
+                expressions=[
+                    ("clerk", RangeOperators.EQUAL),
+                    (TsTzRange("blocked_start", "blocked_end"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status="booked"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.service} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_video(self) -> bool:
+        return self.mode == Mode.VIDEO
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.BOOKED
+
+    def get_mode_display_text(self) -> str:
+        return Mode(self.mode).label

@@ -1,8 +1,25 @@
 from django.urls import path
 
-from appointments import views
+from appointments.views import booking, staff
 
 app_name = "appointments"
 urlpatterns = [
-    path("<slug:municipality_slug>/", views.start, name="start"),
+    path("", booking.index, name="index"),
+    path("booking/<str:code>/", booking.booking, name="booking"),
+    path("booking/<str:code>/reschedule/", booking.booking_reschedule, name="booking_reschedule"),
+    path("booking/<str:code>/cancel/", booking.booking_cancel, name="booking_cancel"),
+    path("manage/<str:token>/", booking.manage, name="manage"),
+    path("manage/<str:token>/reschedule/", booking.manage_reschedule, name="manage_reschedule"),
+    path("manage/<str:token>/cancel/", booking.manage_cancel, name="manage_cancel"),
+    path("meeting/dev/<str:room>/", booking.dev_meeting, name="dev_meeting"),
+    path("staff/", staff.calendar, name="staff_calendar"),
+    path("staff/availability/", staff.availability, name="staff_availability"),
+    path("staff/<str:code>/mark/", staff.mark, name="staff_mark"),
+    path("staff/<str:code>/cancel/", staff.cancel, name="staff_cancel"),
+    path("feed/<str:token>.ics", staff.feed, name="feed"),
+    path("<slug:municipality_slug>/", booking.start, name="start"),
+    path("<slug:municipality_slug>/service/<int:service_id>/", booking.service_detail, name="service"),
+    path("<slug:municipality_slug>/<str:mode>/", booking.services_list, name="services"),
+    path("<slug:municipality_slug>/<str:mode>/<int:service_id>/", booking.slots, name="slots"),
+    path("<slug:municipality_slug>/<str:mode>/<int:service_id>/details/", booking.details, name="details"),
 ]

@@ -13,4 +13,9 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.email_resend_pending",
         "schedule": 300.0,
     },
+    # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
+    "appointments-reminders": {
+        "task": "appointments.tasks.reminders_send",
+        "schedule": 300.0,
+    },
 }

@@ -1,0 +1,130 @@
+"""Demo data: Chania's Building Service with the guide's three services, three clerks and a few bookings."""
+
+from datetime import UTC, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from appointments import selectors, services
+from appointments.holidays import greek_holidays
+from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, WorkingHours
+from portal.models import Department, Municipality
+
+CLERK_PASSWORD = "demo-clerk-2026"  # noqa: S105 - a published demo login
+LOCATION = ("Υπηρεσία Δόμησης, Κυδωνίας 29, Χανιά", "Building Service, Kydonias 29, Chania")  # demo placeholder
+SERVICES = [
+    (
+        "Πολεοδομικός Σχεδιασμός",
+        "Town planning",
+        "Πληροφορίες ή διευκρινίσεις για πολεοδομικά σχέδια, πράξεις εφαρμογής, όρια οικισμών καθώς και τις "
+        "τροποποιήσεις ή διορθώσεις αυτών, που διαχειρίζεται η Υπηρεσία Δόμησης του Δήμου Χανίων (Πολεοδομία).",
+        "Information or clarifications on town plans, implementation acts and settlement boundaries, and their "
+        "amendments or corrections, handled by the Building Service of the Municipality of Chania.",
+    ),
+    (
+        "Αυθαίρετα",
+        "Unauthorised buildings",
+        "Πληροφορίες και διευκρινίσεις για τη νομοθεσία που διέπει τις αυθαίρετες κατασκευές και για υποθέσεις "
+        "αυθαιρέτων που διαχειρίζεται η Υπηρεσία Δόμησης του Δήμου Χανίων (Πολεοδομία).",
+        "Information and clarifications on the law on unauthorised constructions and on such cases handled by the "
+        "Building Service of the Municipality of Chania.",
+    ),
+    (
+        "Οικοδομικές Άδειες",
+        "Building permits",
+        "Πληροφορίες για την ισχύουσα πολεοδομική νομοθεσία και διευκρινίσεις για τις υποθέσεις που έχουν "
+        "υποβληθεί στο e-Άδειες και διαχειρίζεται η Υπηρεσία Δόμησης του Δήμου Χανίων (Πολεοδομία).",
+        "Information on the building law in force and clarifications on applications filed in e-Adeies and "
+        "handled by the Building Service of the Municipality of Chania.",
+    ),
+]
+CLERKS = [
+    ("clerk.building1", "Αντώνης Μαυρογιάννης", "building1@example.gr"),
+    ("clerk.building2", "Σοφία Τζανακάκη", "building2@example.gr"),
+    ("clerk.building3", "Δημήτρης Καλαϊτζάκης", "building3@example.gr"),
+]
+
+
+def demo_load(say) -> None:
+    chania = Municipality.objects.filter(slug="chania").first()
+    department = Department.objects.filter(municipality=chania, name_el="Υπηρεσία Δόμησης").first()
+    if chania is None or department is None:
+        return
+    year = timezone.now().year
+    for y in (year, year + 1):
+        for day, name_el, name_en in greek_holidays(y):
+            Holiday.objects.get_or_create(
+                municipality=chania, date=day, defaults={"name_el": name_el, "name_en": name_en}
+            )
+    created_services = []
+    for name_el, name_en, description_el, description_en in SERVICES:
+        service, _created = Service.objects.update_or_create(
+            municipality=chania,
+            name_el=name_el,
+            defaults={
+                "department": department,
+                "name_en": name_en,
+                "description_el": description_el,
+                "description_en": description_en,
+                "modes": [Mode.IN_PERSON, Mode.VIDEO],
+                "duration_minutes": 20,
+                "interval_minutes": 30,
+                "buffer_after_minutes": 5,
+                "minimum_notice_hours": 24,
+                "horizon_days": 60,
+                "location_el": LOCATION[0],
+                "location_en": LOCATION[1],
+                "instructions_el": "Φέρτε ή στείλτε με e-mail εκ των προτέρων τα σχετικά έγγραφα της υπόθεσής σας.",
+                "instructions_en": "Bring, or e-mail beforehand, the documents of your case.",
+            },
+        )
+        created_services.append(service)
+    for username, full_name, email in CLERKS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"full_name": full_name, "email": email, "municipality": chania, "is_staff": True},
+        )
+        if created:
+            user.set_password(CLERK_PASSWORD)
+            user.save()
+            user.departments.add(department)
+        staff, _created = StaffMember.objects.get_or_create(user=user, defaults={"municipality": chania})
+        staff.services.set(created_services)
+        if not staff.working_hours.exists():
+            for weekday in range(5):
+                WorkingHours.objects.create(staff=staff, weekday=weekday, start=time(8, 30), end=time(13, 30))
+            WorkingHours.objects.create(staff=staff, weekday=2, start=time(17, 0), end=time(19, 0))
+        say(f"  Building Service clerk  {username} / {CLERK_PASSWORD}")
+    _bookings(created_services)
+
+
+def _bookings(service_list) -> None:
+    citizen = User.objects.filter(username="citizen.verified").first()
+    if citizen is None or Appointment.objects.filter(citizen=citizen).exists():
+        return
+    now = timezone.now()
+    for index, (service, mode) in enumerate(
+        zip(service_list, [Mode.IN_PERSON, Mode.VIDEO, Mode.IN_PERSON], strict=False)
+    ):
+        days = selectors.slots_available(
+            service=service,
+            day_from=(now + timedelta(days=2 + index * 3)).date(),
+            day_to=(now + timedelta(days=30)).date(),
+        )
+        if not days:
+            continue
+        slot = next(iter(days.values()))[0]
+        services.appointment_book(
+            service=service,
+            mode=mode,
+            start=slot.start.astimezone(UTC),
+            citizen=citizen,
+            details={
+                "full_name": citizen.full_name,
+                "email": citizen.email,
+                "mobile_phone": "+306912345678",
+                "subject": ["Όρια οικισμού για οικόπεδο", "Τακτοποίηση αυθαιρέτου", "Πορεία αίτησης e-Άδειες"][index],
+                "application_number": "" if index else "ΥΔ-2026/1234",
+                "documents_acknowledged": mode == Mode.VIDEO,
+            },
+        )

@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import normalise_mobile
+from appointments.models import Appointment, Weekday
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap's classes on the widgets (checkboxes are drawn by the template)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            continue
+        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class DetailsForm(forms.Form):
+    """Step 5: who is served and about what; pre-filled from the account."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    mobile_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    application_number = forms.CharField(
+        label=_("Application number"), max_length=60, required=False, help_text=_("Optional, if you have filed one.")
+    )
+    third_party = forms.BooleanField(
+        label=_("A third person will take part (engineer, lawyer or owner)"), required=False
+    )
+    third_party_role = forms.ChoiceField(
+        label=_("Third person's role"), choices=[("", "—"), *Appointment.ThirdPartyRole.choices], required=False
+    )
+    third_party_name = forms.CharField(label=_("Third person's full name"), max_length=150, required=False)
+    third_party_email = forms.EmailField(label=_("Third person's e-mail"), required=False)
+    documents_acknowledged = forms.BooleanField(
+        label=_("I know that I must e-mail the documents needed to the clerk before the video call."), required=False
+    )
+    privacy_consent = forms.BooleanField(label=_("I consent to the privacy policy."), required=True)
+
+    def __init__(self, *args, video: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.video = video
+        if not video:
+            for name in [
+                "third_party",
+                "third_party_role",
+                "third_party_name",
+                "third_party_email",
+                "documents_acknowledged",
+            ]:
+                del self.fields[name]
+        else:
+            self.fields["documents_acknowledged"].required = True
+        _style(self)
+        self.fields["privacy_consent"].error_messages["required"] = _("You must consent to the privacy policy.")
+        if video:
+            self.fields["documents_acknowledged"].error_messages["required"] = _(
+                "Please confirm that you will e-mail the documents beforehand."
+            )
+
+    def clean_mobile_phone(self) -> str:
+        return normalise_mobile(self.cleaned_data["mobile_phone"].strip())
+
+    def clean(self):
+        data = super().clean()
+        if self.video and data.get("third_party"):
+            for name, message in [
+                ("third_party_role", _("Choose the third person's role.")),
+                ("third_party_name", _("Enter the third person's full name.")),
+                ("third_party_email", _("Enter the third person's e-mail.")),
+            ]:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        elif self.video:
+            data["third_party_role"] = data["third_party_name"] = data["third_party_email"] = ""
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StaffCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WorkingHoursForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise forms.ValidationError(_("The end must be after the start."))
+        return data
+
+
+class TimeOffForm(forms.Form):
+    start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise forms.ValidationError(_("The end must be after the start."))
+        return data

@@ -1,0 +1,204 @@
+"""Reads: free slots, a citizen's or a clerk's bookings, ownership lookups that raise 404."""
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, TimeOff, token_hash
+
+
+@dataclass
+class Slot:
+    start: datetime  # UTC
+    end: datetime  # UTC
+    clerk_ids: list[int] = field(default_factory=list)
+
+
+def services_for(*, municipality, mode: str | None = None) -> list[Service]:
+    services = Service.objects.filter(municipality=municipality, is_active=True).select_related("department")
+    return [service for service in services if mode is None or mode in service.modes]
+
+
+def modes_for(*, municipality) -> list[str]:
+    offered = {mode for service in services_for(municipality=municipality) for mode in service.modes}
+    return [mode for mode in Mode.values if mode in offered]
+
+
+def clerks_for(*, service: Service) -> list[StaffMember]:
+    return list(StaffMember.objects.filter(services=service, bookable=True).select_related("user").order_by("pk"))
+
+
+def bookable_window(*, service: Service, now: datetime | None = None) -> tuple[datetime, date]:
+    """The earliest start (minimum notice) and the last local day (horizon) one may book now."""
+    now = now or timezone.now()
+    zone = service.municipality.zone
+    return now + timedelta(hours=service.minimum_notice_hours), (now.astimezone(zone).date()) + timedelta(
+        days=service.horizon_days
+    )
+
+
+def slots_available(
+    *,
+    service: Service,
+    day_from: date,
+    day_to: date,
+    clerk: StaffMember | None = None,
+    now: datetime | None = None,
+    exclude_appointment: Appointment | None = None,
+) -> dict[date, list[Slot]]:
+    """Free slots per local day (both ends included) for one clerk, or for Any clerk (their union).
+
+    Five queries whatever the number of clerks or days: clerks with their working hours, time off,
+    holidays, and the clerks' active bookings in the range. Wall times are turned into instants day by day
+    with the municipality's zone, so a range of 09:00–13:00 stays 09:00–13:00 across the DST changes.
+    `exclude_appointment` lets a booking being rescheduled not block its own neighbourhood.
+    """
+    zone = service.municipality.zone
+    earliest, last_day = bookable_window(service=service, now=now)
+    day_to = min(day_to, last_day)
+    if day_from > day_to:
+        return {}
+    staff = StaffMember.objects.filter(services=service, bookable=True)
+    if clerk is not None:
+        staff = staff.filter(pk=clerk.pk)
+    staff = list(staff.prefetch_related("working_hours").order_by("pk"))
+    if not staff:
+        return {}
+    range_start = datetime.combine(day_from, datetime.min.time(), tzinfo=zone) - timedelta(days=1)
+    range_end = datetime.combine(day_to, datetime.min.time(), tzinfo=zone) + timedelta(days=2)
+    staff_ids = [member.pk for member in staff]
+    holidays = set(
+        Holiday.objects.filter(municipality_id=service.municipality_id, date__range=(day_from, day_to)).values_list(
+            "date", flat=True
+        )
+    )
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for staff_id, start, end in TimeOff.objects.filter(
+        staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start
+    ).values_list("staff_id", "start", "end"):
+        busy[staff_id].append((start, end))
+    booked = Appointment.objects.active().filter(
+        clerk_id__in=staff_ids, blocked_start__lt=range_end, blocked_end__gt=range_start
+    )
+    if exclude_appointment is not None:
+        booked = booked.exclude(pk=exclude_appointment.pk)
+    for staff_id, start, end in booked.values_list("clerk_id", "blocked_start", "blocked_end"):
+        busy[staff_id].append((start, end))
+    starts: dict[int, list[datetime]] = {}
+    reach: dict[int, list[datetime]] = {}  # reach[i]: the latest end among the first i+1 intervals
+    for staff_id, intervals in busy.items():
+        intervals.sort()
+        starts[staff_id] = [start for start, _ in intervals]
+        reach[staff_id] = list(accumulate((end for _, end in intervals), max))
+
+    duration = timedelta(minutes=service.duration_minutes)
+    step = timedelta(minutes=service.interval_minutes)
+    before = timedelta(minutes=service.buffer_before_minutes)
+    after = timedelta(minutes=service.buffer_after_minutes)
+    result: dict[date, dict[datetime, Slot]] = defaultdict(dict)
+    day = day_from
+    while day <= day_to:
+        if day not in holidays:
+            for member in staff:
+                for hours in member.working_hours.all():
+                    if hours.weekday != day.weekday():
+                        continue
+                    close = datetime.combine(day, hours.end, tzinfo=zone).astimezone(UTC)
+                    wall = datetime.combine(day, hours.start)
+                    while True:
+                        start = wall.replace(tzinfo=zone).astimezone(UTC)
+                        end = start + duration
+                        if end > close:
+                            break
+                        wall += step
+                        if start < earliest:
+                            continue
+                        if _overlaps(starts.get(member.pk, ()), reach.get(member.pk, ()), start - before, end + after):
+                            continue
+                        slot = result[day].setdefault(start, Slot(start=start, end=end))
+                        slot.clerk_ids.append(member.pk)
+        day += timedelta(days=1)
+    return {day: [slots[key] for key in sorted(slots)] for day, slots in sorted(result.items()) if slots}
+
+
+def _overlaps(starts, reach, start: datetime, end: datetime) -> bool:
+    # Only intervals starting before `end` can overlap [start, end); one of them does if the latest end
+    # among them passes `start`. Two bisections per candidate, however many bookings a clerk has.
+    index = bisect_left(starts, end)
+    return index > 0 and reach[index - 1] > start
+
+
+def slot_find(*, service: Service, start: datetime, clerk: StaffMember | None = None, **kwargs) -> Slot | None:
+    day = start.astimezone(service.municipality.zone).date()
+    for slot in slots_available(service=service, day_from=day, day_to=day, clerk=clerk, **kwargs).get(day, []):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def fairest_clerk_id(*, clerk_ids: list[int], day: date, zone) -> int:
+    """Among the free clerks, the one with the fewest bookings that local day; ties go to the lowest id."""
+    day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    counts = dict(
+        StaffMember.objects.filter(pk__in=clerk_ids)
+        .annotate(
+            n=Count(
+                "appointments",
+                filter=Q(
+                    appointments__status=Appointment.Status.BOOKED,
+                    appointments__start__gte=day_start,
+                    appointments__start__lt=day_start + timedelta(days=1),
+                ),
+            )
+        )
+        .values_list("pk", "n")
+    )
+    return min(clerk_ids, key=lambda pk: (counts.get(pk, 0), pk))
+
+
+def appointment_for_citizen(*, code: str, user) -> Appointment:
+    """The citizen's own booking, or 404 — another citizen's booking does not exist for them."""
+    return get_object_or_404(
+        Appointment.objects.select_related("service__municipality", "clerk__user"), code=code, citizen=user
+    )
+
+
+def appointment_for_token(*, token: str) -> Appointment:
+    """The booking a manage link is for; a forged, old or used token finds nothing."""
+    if not token or len(token) > 100:
+        raise Http404
+    return get_object_or_404(
+        Appointment.objects.select_related("service__municipality", "clerk__user"), manage_token_hash=token_hash(token)
+    )
+
+
+def staff_member_for(*, user) -> StaffMember:
+    if not user.is_authenticated or not user.is_staff:
+        raise Http404
+    return get_object_or_404(StaffMember.objects.select_related("municipality", "user"), user=user)
+
+
+def staff_appointments(*, staff: StaffMember, start: datetime, end: datetime) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(clerk=staff, start__lt=end, end__gt=start)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("service")
+        .order_by("start")
+    )
+
+
+def staff_appointment(*, staff: StaffMember, code: str) -> Appointment:
+    return get_object_or_404(Appointment.objects.select_related("service__municipality"), clerk=staff, code=code)
+
+
+def staff_for_feed(*, token: str) -> StaffMember:
+    if not token or len(token) > 100:
+        raise Http404
+    return get_object_or_404(StaffMember.objects.select_related("municipality"), feed_token_hash=token_hash(token))

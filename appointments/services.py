@@ -1,0 +1,310 @@
+"""Writes: booking, rescheduling, cancelling, clerks' decisions. Keyword-only; e-mails and meetings after commit."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments import emails, selectors
+from appointments.models import Appointment, Mode, Service, StaffMember, new_token, token_hash
+from portal.services import audit_log
+
+OVERLAP_CONSTRAINT = "appointments_no_overlap"
+
+
+class SlotTaken(Exception):
+    """Someone else booked this time a moment ago (the database's exclusion constraint said no)."""
+
+    message = _("This time was just taken by someone else. Please choose another.")
+
+
+class SlotUnavailable(Exception):
+    """The time is not bookable: past, too soon, outside working hours, on a holiday or beyond the horizon."""
+
+    message = _("This time is not available. Please choose one of the times shown.")
+
+
+class TooLate(Exception):
+    message = _("This appointment has already started and can no longer be changed.")
+
+
+def _code() -> str:
+    return secrets.token_hex(6).upper()
+
+
+def _guarded_insert(appointment: Appointment) -> None:
+    # A savepoint, so that the violation rolls back only this insert and the caller's transaction goes on.
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if OVERLAP_CONSTRAINT in str(error):
+            raise SlotTaken from error
+        raise
+
+
+def _blocked(service: Service, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    return (
+        start - timedelta(minutes=service.buffer_before_minutes),
+        end + timedelta(minutes=service.buffer_after_minutes),
+    )
+
+
+def _pick_clerk(*, service: Service, start: datetime, clerk: StaffMember | None, exclude=None) -> StaffMember:
+    slot = selectors.slot_find(service=service, start=start, clerk=clerk, exclude_appointment=exclude)
+    if slot is None:
+        raise SlotUnavailable
+    if clerk is not None:
+        return clerk
+    zone = service.municipality.zone
+    clerk_id = selectors.fairest_clerk_id(clerk_ids=slot.clerk_ids, day=start.astimezone(zone).date(), zone=zone)
+    return StaffMember.objects.select_related("user").get(pk=clerk_id)
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    service: Service,
+    mode: str,
+    start: datetime,
+    citizen,
+    clerk: StaffMember | None = None,
+    details: dict,
+) -> tuple[Appointment, str]:
+    """Book `start` with `clerk` or the fairest free one; returns the booking and its secret manage token.
+
+    The slot check reads a snapshot and cannot stop a concurrent booking of the same time; the exclusion
+    constraint does, and its violation becomes SlotTaken.
+    """
+    if mode not in service.modes:
+        raise SlotUnavailable
+    chosen = _pick_clerk(service=service, start=start, clerk=clerk)
+    token = new_token()
+    end = start + service.duration
+    blocked_start, blocked_end = _blocked(service, start, end)
+    video = mode == Mode.VIDEO
+    appointment = Appointment(
+        code=_code(),
+        service=service,
+        clerk=chosen,
+        citizen=citizen,
+        mode=mode,
+        start=start,
+        end=end,
+        blocked_start=blocked_start,
+        blocked_end=blocked_end,
+        full_name=details["full_name"],
+        email=details["email"],
+        mobile_phone=details["mobile_phone"],
+        subject=details["subject"],
+        application_number=details.get("application_number", ""),
+        third_party_role=details.get("third_party_role", "") if video else "",
+        third_party_name=details.get("third_party_name", "") if video else "",
+        third_party_email=details.get("third_party_email", "") if video else "",
+        documents_acknowledged=bool(details.get("documents_acknowledged")) if video else False,
+        consent_at=timezone.now(),
+        manage_token_hash=token_hash(token),
+    )
+    _guarded_insert(appointment)
+    audit_log(
+        action="appointments.booked",
+        target=appointment,
+        actor=citizen,
+        municipality=service.municipality,
+        data={"clerk": chosen.pk, "start": start.isoformat()},
+    )
+    emails.booked(appointment=appointment, token=token)
+    if video:
+        from appointments.tasks import meeting_create
+
+        transaction.on_commit(lambda: meeting_create.delay(appointment.pk))
+    return appointment, token
+
+
+def _ensure_not_started(appointment: Appointment) -> None:
+    if appointment.start <= timezone.now() or appointment.status != Appointment.Status.BOOKED:
+        raise TooLate
+
+
+@transaction.atomic
+def appointment_reschedule(*, appointment: Appointment, start: datetime, actor=None) -> tuple[Appointment, str]:
+    """Move a booking to `start` (same clerk if free, else the fairest free one); a new manage token replaces
+    the old, so that the links of the earlier e-mail are used up."""
+    # Lock only the booking itself: locking the joined service row would serialise every reschedule of it.
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service__municipality")
+        .get(pk=appointment.pk)
+    )
+    _ensure_not_started(appointment)
+    service = appointment.service
+    try:
+        clerk = _pick_clerk(service=service, start=start, clerk=appointment.clerk, exclude=appointment)
+    except SlotUnavailable:
+        clerk = _pick_clerk(service=service, start=start, clerk=None, exclude=appointment)
+    old_start, old_clerk = appointment.start, appointment.clerk
+    token = new_token()
+    appointment.start = start
+    appointment.end = start + service.duration
+    appointment.blocked_start, appointment.blocked_end = _blocked(service, appointment.start, appointment.end)
+    appointment.clerk = clerk
+    appointment.manage_token_hash = token_hash(token)
+    appointment.history = [
+        *appointment.history,
+        {"from": old_start.isoformat(), "to": start.isoformat(), "at": timezone.now().isoformat()},
+    ]
+    _guarded_insert(appointment)
+    audit_log(
+        action="appointments.rescheduled",
+        target=appointment,
+        actor=actor,
+        municipality=service.municipality,
+        data={"from": old_start.isoformat(), "to": start.isoformat(), "clerk": clerk.pk},
+    )
+    emails.rescheduled(appointment=appointment, token=token, old_clerk=old_clerk)
+    if appointment.is_video:
+        from appointments.tasks import meeting_delete, meeting_update
+
+        if old_clerk.pk != clerk.pk and appointment.meeting_id:
+            # The meeting belongs to its organizer: a new clerk needs a meeting of their own.
+            meeting_id, organizer = appointment.meeting_id, _organizer(old_clerk)
+            provider = appointment.meeting_provider
+            Appointment.objects.filter(pk=appointment.pk).update(meeting_id="", meeting_url="")
+            transaction.on_commit(lambda: meeting_delete.delay(provider, meeting_id, organizer))
+            from appointments.tasks import meeting_create
+
+            transaction.on_commit(lambda: meeting_create.delay(appointment.pk))
+        else:
+            transaction.on_commit(lambda: meeting_update.delay(appointment.pk))
+    return appointment, token
+
+
+def _organizer(clerk: StaffMember) -> str:
+    from django.conf import settings
+
+    return clerk.graph_user_id or settings.TEAMS_ORGANIZER_ID
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = "", by_clerk: bool = False) -> bool:
+    """Cancel a booking once; True if this call did it (compare-and-swap on the status)."""
+    if not by_clerk and appointment.start <= timezone.now():
+        raise TooLate
+    changed = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
+        status=Appointment.Status.CANCELLED, cancel_reason=reason[:300], manage_token_hash=token_hash(new_token())
+    )
+    if not changed:
+        return False
+    appointment.refresh_from_db()
+    audit_log(
+        action="appointments.cancelled",
+        target=appointment,
+        actor=actor,
+        municipality=appointment.service.municipality,
+        data={"reason": reason, "by_clerk": by_clerk},
+    )
+    emails.cancelled(appointment=appointment, by_clerk=by_clerk)
+    if appointment.meeting_id:
+        from appointments.tasks import meeting_delete
+
+        meeting_id, organizer, provider = (
+            appointment.meeting_id,
+            _organizer(appointment.clerk),
+            appointment.meeting_provider,
+        )
+        transaction.on_commit(lambda: meeting_delete.delay(provider, meeting_id, organizer))
+    return True
+
+
+def appointment_mark(*, appointment: Appointment, status: str, actor) -> bool:
+    """A clerk records attended or no-show, once the appointment has started."""
+    if status not in {Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW}:
+        raise ValueError(status)
+    changed = Appointment.objects.filter(
+        pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
+    ).update(status=status)
+    if changed:
+        audit_log(
+            action=f"appointments.{status}",
+            target=appointment,
+            actor=actor,
+            municipality=appointment.service.municipality,
+        )
+    return bool(changed)
+
+
+def meeting_attach(*, appointment_id: int, provider: str, meeting_id: str, join_url: str) -> bool:
+    """Store a meeting made by the provider and e-mail the join link; once, however often the task runs."""
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment_id, status=Appointment.Status.BOOKED, meeting_url=""
+        ).update(meeting_provider=provider, meeting_id=meeting_id, meeting_url=join_url)
+        if changed:
+            emails.meeting_ready(
+                appointment=Appointment.objects.select_related("service__municipality").get(pk=appointment_id)
+            )
+    return bool(changed)
+
+
+def feed_token_reset(*, staff: StaffMember) -> str:
+    token = new_token()
+    staff.feed_token_hash = token_hash(token)
+    staff.save(update_fields=["feed_token_hash"])
+    return token
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Send the 24-hour and 2-hour reminders that are due; each at most once (a sent-at flag set by CAS)."""
+    now = now or timezone.now()
+    sent = 0
+    for hours, flag in ((24, "reminder_24h_sent_at"), (2, "reminder_2h_sent_at")):
+        due = Appointment.objects.active().filter(
+            start__gt=now, start__lte=now + timedelta(hours=hours), **{f"{flag}__isnull": True}
+        )
+        for pk in due.values_list("pk", flat=True)[:500]:
+            with transaction.atomic():
+                if Appointment.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(**{flag: now}):
+                    appointment = Appointment.objects.select_related("service__municipality").get(pk=pk)
+                    emails.reminder(appointment=appointment, hours=hours)
+                    sent += 1
+    return sent
+
+
+def citizen_data_export(user) -> list[dict]:
+    return [
+        {
+            "code": a.code,
+            "service": a.service.name_el,
+            "mode": a.mode,
+            "start": a.start.isoformat(),
+            "status": a.status,
+            "full_name": a.full_name,
+            "email": a.email,
+            "mobile_phone": a.mobile_phone,
+            "subject": a.subject,
+            "application_number": a.application_number,
+            "third_party": {"role": a.third_party_role, "name": a.third_party_name, "email": a.third_party_email},
+            "consent_at": a.consent_at.isoformat(),
+        }
+        for a in Appointment.objects.filter(citizen=user).select_related("service")
+    ]
+
+
+def citizen_data_erase(user) -> None:
+    # Future bookings are cancelled (the clerk's calendar frees up); the record that past meetings took place
+    # stays, without who they were with.
+    Appointment.objects.filter(citizen=user, status=Appointment.Status.BOOKED, start__gt=timezone.now()).update(
+        status=Appointment.Status.CANCELLED
+    )
+    Appointment.objects.filter(citizen=user).update(
+        citizen=None,
+        full_name="",
+        email="",
+        mobile_phone="",
+        subject="",
+        application_number="",
+        third_party_name="",
+        third_party_email="",
+    )

@@ -1,0 +1,59 @@
+"""Background work with ids, not objects: meetings at the provider, reminders. Each task is idempotent."""
+
+import logging
+
+from celery import shared_task
+
+from appointments import meetings, services
+from appointments.models import Appointment
+
+logger = logging.getLogger(__name__)
+RETRIES = 8
+
+
+def _retry(task, error: meetings.RetryLater | Exception):
+    countdown = getattr(error, "after", None) or min(600, 30 * 2**task.request.retries)
+    raise task.retry(exc=error, countdown=countdown, max_retries=RETRIES)
+
+
+@shared_task(bind=True, max_retries=RETRIES)
+def meeting_create(self, appointment_id: int) -> None:
+    appointment = Appointment.objects.select_related("service", "clerk").filter(pk=appointment_id).first()
+    if appointment is None or appointment.status != Appointment.Status.BOOKED or appointment.meeting_url:
+        return
+    provider = meetings.provider()
+    try:
+        meeting = provider.create(appointment)
+    except Exception as error:  # the booking stands; the link comes on a later try
+        logger.warning("Meeting for appointment %s not created yet: %s", appointment_id, error)
+        _retry(self, error)
+    services.meeting_attach(
+        appointment_id=appointment_id, provider=provider.name, meeting_id=meeting.id, join_url=meeting.join_url
+    )
+
+
+@shared_task(bind=True, max_retries=RETRIES)
+def meeting_update(self, appointment_id: int) -> None:
+    appointment = Appointment.objects.select_related("service", "clerk").filter(pk=appointment_id).first()
+    if appointment is None or appointment.status != Appointment.Status.BOOKED:
+        return
+    if not appointment.meeting_id:
+        meeting_create.delay(appointment_id)
+        return
+    try:
+        meetings.provider(appointment.meeting_provider).update(appointment)
+    except Exception as error:
+        _retry(self, error)
+
+
+@shared_task(bind=True, max_retries=RETRIES)
+def meeting_delete(self, provider: str, meeting_id: str, organizer_id: str) -> None:
+    try:
+        meetings.provider(provider).delete(meeting_id=meeting_id, organizer_id=organizer_id)
+    except Exception as error:
+        _retry(self, error)
+
+
+@shared_task
+def reminders_send() -> int:
+    return services.reminders_send()

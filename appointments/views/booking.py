@@ -1,0 +1,251 @@
+"""The citizen's booking steps, the confirmation page, and rescheduling or cancelling one's own booking."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+
+from accounts.decorators import verified_citizen_required
+from appointments import selectors, services
+from appointments.forms import CancelForm, DetailsForm
+from appointments.models import Mode, Service, StaffMember
+from appointments.views.calendar import calendar_context, parse_slot
+from portal.selectors import municipalities_list, municipality_get
+
+
+def _service(municipality, mode: str, service_id: int) -> Service:
+    service = get_object_or_404(
+        Service.objects.select_related("municipality", "department"),
+        pk=service_id,
+        municipality=municipality,
+        is_active=True,
+    )
+    if mode not in service.modes:
+        raise Http404
+    return service
+
+
+def _clerk(service: Service, value: str | None) -> StaffMember | None:
+    if not value or not value.isdigit():
+        return None  # «Any»
+    return StaffMember.objects.filter(pk=int(value), services=service, bookable=True).select_related("user").first()
+
+
+@verified_citizen_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "appointments/step_municipality.html", {"municipalities": municipalities_list()})
+
+
+def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    # Public, like the service descriptions: anyone may see what can be booked; the next steps need a verified
+    # citizen, and the page says so.
+    municipality = municipality_get(slug=municipality_slug)
+    modes = [(mode, Mode(mode).label) for mode in selectors.modes_for(municipality=municipality)]
+    return render(request, "appointments/step_mode.html", {"municipality": municipality, "modes": modes})
+
+
+@verified_citizen_required
+def services_list(request: HttpRequest, municipality_slug: str, mode: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    if mode not in Mode.values:
+        raise Http404
+    services = selectors.services_for(municipality=municipality, mode=mode)
+    return render(
+        request,
+        "appointments/step_service.html",
+        {"municipality": municipality, "mode": mode, "mode_label": Mode(mode).label, "services": services},
+    )
+
+
+def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    service = get_object_or_404(Service, pk=service_id, municipality=municipality, is_active=True)
+    return render(request, "appointments/service_detail.html", {"municipality": municipality, "service": service})
+
+
+@verified_citizen_required
+def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    service = _service(municipality, mode, service_id)
+    clerk = _clerk(service, request.GET.get("clerk"))
+    context = calendar_context(
+        service=service, month_value=request.GET.get("month"), day_value=request.GET.get("day"), clerk=clerk
+    )
+    return render(
+        request,
+        "appointments/step_slots.html",
+        {
+            **context,
+            "municipality": municipality,
+            "service": service,
+            "mode": mode,
+            "mode_label": Mode(mode).label,
+            "clerks": selectors.clerks_for(service=service),
+            "clerk": clerk,
+            "slot_action": reverse("appointments:details", args=[municipality.slug, mode, service.pk]),
+            "slot_method": "get",
+        },
+    )
+
+
+@verified_citizen_required
+def details(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    service = _service(municipality, mode, service_id)
+    data = request.POST if request.method == "POST" else request.GET
+    start = parse_slot(data.get("slot"))
+    clerk_value = data.get("clerk", "")
+    clerk = _clerk(service, clerk_value)
+    calendar_url = reverse("appointments:slots", args=[municipality.slug, mode, service.pk])
+    if clerk_value:
+        calendar_url += "?" + urlencode({"clerk": clerk_value})
+    if start is None or selectors.slot_find(service=service, start=start, clerk=clerk) is None:
+        messages.error(request, services.SlotUnavailable.message)
+        return redirect(calendar_url)
+    video = mode == Mode.VIDEO
+    user = request.user
+    if request.method == "POST":
+        form = DetailsForm(request.POST, video=video)
+        if form.is_valid():
+            try:
+                appointment, _token = services.appointment_book(
+                    service=service, mode=mode, start=start, citizen=user, clerk=clerk, details=form.cleaned_data
+                )
+            except (services.SlotTaken, services.SlotUnavailable) as error:
+                messages.error(request, error.message)
+                day = start.astimezone(municipality.zone).date()
+                separator = "&" if "?" in calendar_url else "?"
+                return redirect(f"{calendar_url}{separator}{urlencode({'month': f'{day:%Y-%m}', 'day': day})}")
+            return redirect("appointments:booking", code=appointment.code)
+    else:
+        form = DetailsForm(
+            video=video,
+            initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
+        )
+    return render(
+        request,
+        "appointments/step_details.html",
+        {
+            "municipality": municipality,
+            "service": service,
+            "mode": mode,
+            "mode_label": Mode(mode).label,
+            "form": form,
+            "start": start,
+            "end": start + service.duration,
+            "slot_value": start.isoformat(),
+            "clerk": clerk,
+            "clerk_value": clerk_value,
+            "zone_name": str(municipality.zone),
+        },
+    )
+
+
+@verified_citizen_required
+def booking(request: HttpRequest, code: str) -> HttpResponse:
+    appointment = selectors.appointment_for_citizen(code=code, user=request.user)
+    return render(request, "appointments/booking.html", _manage_context(appointment))
+
+
+def _manage_context(appointment, *, token: str = "") -> dict:
+    args = [token] if token else [appointment.code]
+    prefix = "manage" if token else "booking"
+    return {
+        "appointment": appointment,
+        "municipality": appointment.service.municipality,
+        "zone_name": str(appointment.service.municipality.zone),
+        "reschedule_url": reverse(f"appointments:{prefix}_reschedule", args=args),
+        "cancel_url": reverse(f"appointments:{prefix}_cancel", args=args),
+        "new_url": reverse("appointments:start", kwargs={"municipality_slug": appointment.service.municipality.slug}),
+        "can_change": appointment.is_active and not _started(appointment),
+    }
+
+
+def _started(appointment) -> bool:
+    return appointment.start <= timezone.now()
+
+
+def reschedule_page(request: HttpRequest, appointment, *, token: str = "") -> HttpResponse:
+    context = _manage_context(appointment, token=token)
+    if not context["can_change"]:
+        messages.error(request, services.TooLate.message)
+        return render(request, "appointments/booking.html", context, status=409 if request.method == "POST" else 200)
+    if request.method == "POST":
+        start = parse_slot(request.POST.get("slot"))
+        try:
+            if start is None:
+                raise services.SlotUnavailable
+            appointment, new_token = services.appointment_reschedule(
+                appointment=appointment, start=start, actor=request.user
+            )
+        except (services.SlotTaken, services.SlotUnavailable, services.TooLate) as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        messages.success(request, _moved_message())
+        if token:
+            return redirect("appointments:manage", token=new_token)
+        return redirect("appointments:booking", code=appointment.code)
+    calendar = calendar_context(
+        service=appointment.service,
+        month_value=request.GET.get("month"),
+        day_value=request.GET.get("day"),
+        exclude=appointment,
+    )
+    return render(
+        request,
+        "appointments/reschedule.html",
+        {**context, **calendar, "service": appointment.service, "slot_method": "post", "slot_action": request.path},
+    )
+
+
+def _moved_message():
+    return gettext("Your appointment was moved. We have e-mailed you the new details.")
+
+
+def cancel_page(request: HttpRequest, appointment, *, token: str = "") -> HttpResponse:
+    context = _manage_context(appointment, token=token)
+    if request.method == "POST" and context["can_change"]:
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            services.appointment_cancel(appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"])
+            appointment.refresh_from_db()
+            return render(request, "appointments/cancelled.html", {**context, "appointment": appointment})
+    else:
+        form = CancelForm()
+    if not context["can_change"]:
+        messages.error(request, services.TooLate.message)
+        return render(request, "appointments/booking.html", context)
+    return render(request, "appointments/cancel.html", {**context, "form": form})
+
+
+@verified_citizen_required
+def booking_reschedule(request: HttpRequest, code: str) -> HttpResponse:
+    return reschedule_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
+
+
+@verified_citizen_required
+def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    return cancel_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
+
+
+# The e-mailed links: no login, the token alone stands for this one booking.
+
+
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = selectors.appointment_for_token(token=token)
+    return render(request, "appointments/booking.html", _manage_context(appointment, token=token))
+
+
+def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    return reschedule_page(request, selectors.appointment_for_token(token=token), token=token)
+
+
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    return cancel_page(request, selectors.appointment_for_token(token=token), token=token)
+
+
+def dev_meeting(request: HttpRequest, room: str) -> HttpResponse:
+    return render(request, "appointments/dev_meeting.html", {"room": room})

@@ -1,0 +1,144 @@
+"""The clerk's side: my calendar in the municipality's time, my hours and time off, my calendar feed."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from appointments import selectors, services
+from appointments.forms import StaffCancelForm, TimeOffForm, WorkingHoursForm
+from appointments.ics import feed_ics
+from appointments.models import Appointment, TimeOff, WorkingHours
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    staff = selectors.staff_member_for(user=request.user)
+    zone = staff.municipality.zone
+    timezone.activate(zone)  # the clerk sees the municipality's time, whatever the browser's
+    view = "week" if request.GET.get("view") == "week" else "day"
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.now().astimezone(zone).date()
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    length = 7 if view == "week" else 1
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    appointments = selectors.staff_appointments(staff=staff, start=start, end=start + timedelta(days=length))
+    days = []
+    for offset in range(length):
+        current = first + timedelta(days=offset)
+        days.append(
+            {"date": current, "appointments": [a for a in appointments if a.start.astimezone(zone).date() == current]}
+        )
+    return render(
+        request,
+        "appointments/staff/calendar.html",
+        {
+            "staff": staff,
+            "view": view,
+            "days": days,
+            "day": day,
+            "previous": first - timedelta(days=length),
+            "next": first + timedelta(days=length),
+            "zone_name": str(zone),
+            "now": timezone.now(),
+            "cancel_form": StaffCancelForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark(request: HttpRequest, code: str) -> HttpResponse:
+    staff = selectors.staff_member_for(user=request.user)
+    appointment = selectors.staff_appointment(staff=staff, code=code)
+    status = request.POST.get("status")
+    if status not in {Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW}:
+        messages.error(request, gettext("Unknown status."))
+    elif services.appointment_mark(appointment=appointment, status=status, actor=request.user):
+        messages.success(request, gettext("Recorded."))
+    else:
+        messages.error(request, gettext("Only a booked appointment that has started can be marked."))
+    return redirect(_back(request, appointment))
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, code: str) -> HttpResponse:
+    staff = selectors.staff_member_for(user=request.user)
+    appointment = selectors.staff_appointment(staff=staff, code=code)
+    form = StaffCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Give a reason for the cancellation; the citizen receives it."))
+    elif services.appointment_cancel(
+        appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"], by_clerk=True
+    ):
+        messages.success(request, gettext("The appointment was cancelled and the citizen informed."))
+    return redirect(_back(request, appointment))
+
+
+def _back(request, appointment) -> str:
+    day = appointment.start.astimezone(appointment.service.municipality.zone).date()
+    return reverse("appointments:staff_calendar") + f"?date={day.isoformat()}"
+
+
+@login_required
+def availability(request: HttpRequest) -> HttpResponse:
+    staff = selectors.staff_member_for(user=request.user)
+    timezone.activate(staff.municipality.zone)
+    hours_form, off_form = WorkingHoursForm(prefix="hours"), TimeOffForm(prefix="off")
+    feed_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "hours":
+            hours_form = WorkingHoursForm(request.POST, prefix="hours")
+            if hours_form.is_valid():
+                WorkingHours.objects.create(staff=staff, **hours_form.cleaned_data)
+                return redirect("appointments:staff_availability")
+        elif action == "off":
+            off_form = TimeOffForm(request.POST, prefix="off")
+            if off_form.is_valid():
+                TimeOff.objects.create(staff=staff, **off_form.cleaned_data)
+                return redirect("appointments:staff_availability")
+        elif action == "delete_hours":
+            WorkingHours.objects.filter(staff=staff, pk=request.POST.get("pk")).delete()
+            return redirect("appointments:staff_availability")
+        elif action == "delete_off":
+            TimeOff.objects.filter(staff=staff, pk=request.POST.get("pk")).delete()
+            return redirect("appointments:staff_availability")
+        elif action == "feed":
+            token = services.feed_token_reset(staff=staff)
+            feed_url = request.build_absolute_uri(reverse("appointments:feed", args=[token]))
+    return render(
+        request,
+        "appointments/staff/availability.html",
+        {
+            "staff": staff,
+            "hours": staff.working_hours.all(),
+            "time_off": staff.time_off.filter(end__gt=timezone.now()),
+            "hours_form": hours_form,
+            "off_form": off_form,
+            "feed_url": feed_url,
+            "zone_name": str(staff.municipality.zone),
+        },
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The clerk's private iCalendar feed: the token is the only key, and resetting it closes the old URL."""
+    staff = selectors.staff_for_feed(token=token)
+    since = timezone.now() - timedelta(days=30)
+    appointments = (
+        Appointment.objects.filter(clerk=staff, start__gte=since)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("service__municipality")
+    )
+    body = feed_ics(appointments=appointments, name=str(staff))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,109 @@
+"""Personas and a small Building Service: two clerks working Monday–Friday 09:00–13:00 Athens time."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from appointments.models import Mode, Service, StaffMember, WorkingHours
+from portal.models import Department
+from tests.conftest import PASSWORD
+
+
+def make_citizen(username: str, municipality, *, language="el") -> User:
+    user = User.objects.create_user(
+        username,
+        email=f"{username}@example.gr",
+        password=PASSWORD,
+        full_name=f"Πολίτης {username}",
+        municipality=municipality,
+        mobile_phone="+306912345678",
+        language=language,
+        identity_verified_at=timezone.now(),
+        identity_verification_method=User.VerificationMethod.IN_PERSON,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_clerk(username: str, municipality, service=None, *, hours=((time(9), time(13)),), weekdays=range(5)):
+    user = User.objects.create_user(
+        username,
+        email=f"{username}@chania.example.gr",
+        password=PASSWORD,
+        full_name=f"Υπάλληλος {username}",
+        municipality=municipality,
+        is_staff=True,
+    )
+    staff = StaffMember.objects.create(user=user, municipality=municipality)
+    if service is not None:
+        staff.services.add(service)
+    for weekday in weekdays:
+        for start, end in hours:
+            WorkingHours.objects.create(staff=staff, weekday=weekday, start=start, end=end)
+    return staff
+
+
+@pytest.fixture
+def service(chania) -> Service:
+    return Service.objects.create(
+        municipality=chania,
+        department=Department.objects.get(municipality=chania),
+        name_el="Οικοδομικές Άδειες",
+        name_en="Building permits",
+        description_el="Πληροφορίες για οικοδομικές άδειες.",
+        description_en="Information on building permits.",
+        modes=[Mode.IN_PERSON, Mode.VIDEO],
+        duration_minutes=20,
+        interval_minutes=30,
+        minimum_notice_hours=2,
+        horizon_days=500,
+        location_el="Κυδωνίας 29",
+        location_en="Kydonias 29",
+    )
+
+
+@pytest.fixture
+def clerk(chania, service) -> StaffMember:
+    return make_clerk("clerk.one", chania, service)
+
+
+@pytest.fixture
+def clerk_two(chania, service) -> StaffMember:
+    return make_clerk("clerk.two", chania, service)
+
+
+@pytest.fixture
+def verified(chania) -> User:
+    return make_citizen("eleni", chania)
+
+
+@pytest.fixture
+def other_citizen(chania) -> User:
+    return make_citizen("nikos", chania)
+
+
+def next_weekday(weekday: int = 1, *, weeks_ahead: int = 1) -> date:
+    """A date of the given weekday at least a week from today (so minimum notice never interferes)."""
+    today = timezone.now().date()
+    day = today + timedelta(days=7 * weeks_ahead)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def athens(day: date, hour: int, minute: int = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo("Europe/Athens")).astimezone(UTC)
+
+
+def details(**overrides) -> dict:
+    return {
+        "full_name": "Ελένη Παπαδάκη",
+        "email": "eleni@example.gr",
+        "mobile_phone": "+306912345678",
+        "subject": "Άδεια δόμησης",
+        "application_number": "",
+        **overrides,
+    }

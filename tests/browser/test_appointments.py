@@ -1,0 +1,178 @@
+"""Booking in a browser: in person (Greek) and by video with a third person (English, from New York)."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from appointments.models import Appointment
+from tests.appointments.conftest import make_citizen, make_clerk
+from tests.browser.fixtures import assert_accessible
+from tests.emails import last_email_to, link_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def setup(chania):
+    from tests.appointments.conftest import Department, Mode, Service
+
+    service = Service.objects.create(
+        municipality=chania,
+        department=Department.objects.get(municipality=chania),
+        name_el="Οικοδομικές Άδειες",
+        name_en="Building permits",
+        description_el="Πληροφορίες για οικοδομικές άδειες.",
+        description_en="Information on building permits.",
+        modes=[Mode.IN_PERSON, Mode.VIDEO],
+        duration_minutes=20,
+        interval_minutes=30,
+        minimum_notice_hours=24,
+        horizon_days=60,
+        location_el="Κυδωνίας 29",
+        location_en="Kydonias 29",
+    )
+    clerk = make_clerk("clerk.building", chania, service)
+    citizen = make_citizen("eleni", chania)
+    return service, clerk, citizen
+
+
+def login_as(page: Page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def _local(live_server, url: str) -> str:
+    return url.replace(settings.SITE_URL, live_server.url)
+
+
+def _new_page(browser, **options) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def _pick_first_time(page: Page) -> str:
+    assert_accessible(page)
+    first = page.locator("button.slot-time").first
+    expect(first).to_be_visible()
+    shown = first.inner_text()
+    first.click()
+    return shown
+
+
+def test_in_person_booking_in_greek_then_reschedule_and_cancel_from_the_page(page, live_server, setup):
+    service, _clerk, citizen = setup
+    login_as(page, live_server, citizen)
+    page.goto(live_server.url + "/appointments/chania/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Με φυσική παρουσία").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιλογή υπηρεσίας")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Σχετικά με την υπηρεσία")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Οικοδομικές Άδειες")
+    assert_accessible(page)
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιλογή υπηρεσίας")
+    page.locator("a.btn", has_text="Επιλογή").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιλογή ημερομηνίας και ώρας")
+    expect(page.get_by_label("Επιλογή Προσωπικού")).to_have_value("")  # «Οποιοσδήποτε»
+    expect(page.locator("#zone-note")).to_contain_text("Europe/Athens")  # the browser is in Athens time
+    shown = _pick_first_time(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Τα στοιχεία σας")
+    assert_accessible(page)
+    expect(page.get_by_label("Ονοματεπώνυμο")).to_have_value(citizen.full_name)
+    page.get_by_label("Κινητό τηλέφωνο").fill("12")
+    page.get_by_label("Θέμα").fill("Πορεία αίτησης")
+    page.get_by_role("button", name="Κράτηση").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(page.get_by_label("Θέμα")).to_have_value("Πορεία αίτησης")  # kept
+    assert_accessible(page)
+    page.get_by_label("Κινητό τηλέφωνο").fill("6912345678")
+    page.get_by_label(re.compile("Συναινώ")).check()
+    page.get_by_role("button", name="Κράτηση").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Η κράτησή σας ολοκληρώθηκε")
+    assert_accessible(page)
+    expect(page.get_by_role("link", name="Νέα κράτηση")).to_be_visible()
+    appointment = Appointment.objects.get()
+    assert appointment.start.astimezone(service.municipality.zone).strftime("%H:%M") == shown
+    page.get_by_role("link", name="Προγραμματισμός εκ νέου").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Προγραμματισμός εκ νέου")
+    assert_accessible(page)
+    page.locator("button.slot-time").nth(1).click()
+    expect(page.locator(".alert")).to_contain_text("μεταφέρθηκε")
+    appointment.refresh_from_db()
+    assert len(appointment.history) == 1
+    page.get_by_role("link", name="Ακύρωση κράτησης").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ακύρωση κράτησης")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ακύρωση κράτησης").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Η κράτηση ακυρώθηκε")
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+
+
+def test_video_booking_in_english_from_new_york_with_links_from_the_e_mail(browser, live_server, setup):
+    service, clerk, citizen = setup
+    citizen.language = "en"
+    citizen.save()
+    page = _new_page(browser, locale="en-US", timezone_id="America/New_York")
+    login_as(page, live_server, citizen)
+    page.goto(live_server.url + "/en/appointments/chania/")
+    page.get_by_role("link", name="Video call").click()
+    page.locator("a.btn", has_text="Choose").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a date and time")
+    expect(page.locator("#zone-note")).to_contain_text("America/New_York")
+    shown = _pick_first_time(page)
+    page.get_by_label("Subject").fill("Permit question")
+    page.get_by_label(re.compile("A third person")).check()
+    page.get_by_label("Third person's role").select_option("engineer")
+    page.get_by_label("Third person's full name").fill("Giannis Engineer")
+    page.get_by_label("Third person's e-mail").fill("engineer@example.gr")
+    page.get_by_label(re.compile("I consent")).check()
+    page.get_by_role("button", name="Book").click()
+    expect(page.get_by_text("Please confirm that you will e-mail the documents beforehand.")).to_be_visible()
+    page.get_by_label(re.compile("I know that I must e-mail")).check()
+    page.get_by_label(re.compile("I consent")).check()
+    page.get_by_role("button", name="Book").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment is booked")
+    expect(page.get_by_role("heading", name="Tips for a good video call")).to_be_visible()
+    expect(page.get_by_role("link", name="Join the meeting")).to_be_visible()
+    assert_accessible(page)
+    appointment = Appointment.objects.get()
+    athens_time = appointment.start.astimezone(service.municipality.zone).strftime("%H:%M")
+    new_york = appointment.start.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York")).strftime("%H:%M")
+    assert shown == new_york != athens_time  # the citizen saw New York time
+    assert appointment.meeting_url in last_email_to("engineer@example.gr").body
+
+    # The clerk sees Athens time.
+    clerk_page = _new_page(browser, locale="el-GR", timezone_id="America/New_York")
+    login_as(clerk_page, live_server, clerk.user)
+    day = appointment.start.astimezone(service.municipality.zone).date()
+    clerk_page.goto(f"{live_server.url}/appointments/staff/?date={day.isoformat()}")
+    expect(clerk_page.locator(".staff-time").first).to_contain_text(athens_time)
+    expect(clerk_page.get_by_text("Giannis Engineer", exact=False)).to_be_visible()
+    assert_accessible(clerk_page)
+
+    # Reschedule and cancel from the e-mail's links, logged out.
+    message = [m for m in mail.outbox if citizen.email in m.to and "booked" in m.subject][-1]
+    anonymous = _new_page(browser, locale="en-US", timezone_id="America/New_York")
+    anonymous.goto(_local(live_server, link_in(message, "/reschedule/")))
+    assert_accessible(anonymous)
+    anonymous.locator("button.slot-time").nth(2).click()
+    expect(anonymous.locator(".alert")).to_contain_text("moved")
+    moved_mail = [m for m in mail.outbox if citizen.email in m.to and "moved" in m.subject][-1]
+    anonymous.goto(_local(live_server, link_in(message, "/cancel/")))  # the first e-mail's link is used up
+    expect(anonymous.get_by_role("button", name="Cancel booking")).to_have_count(0)
+    anonymous.goto(_local(live_server, link_in(moved_mail, "/cancel/")))
+    anonymous.get_by_role("button", name="Cancel booking").click()
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("Booking cancelled")
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    for p in (page, clerk_page, anonymous):
+        p.context.close()
