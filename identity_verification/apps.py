@@ -10,9 +10,15 @@ class IdentityVerificationConfig(AppConfig):
         from accounts.registry import PersonalDataSection, register_personal_data
         from identity_verification import services
         from identity_verification.demo import demo_load
-        from portal.registry import register_demo_loader
+        from identity_verification.selectors import case_file_items
+        from portal.registry import CaseFileSection, register_case_file_section, register_demo_loader
 
         register_demo_loader(demo_load, order=20)
+        register_case_file_section(
+            CaseFileSection(
+                key="identity_verification", title=_("Identity verification"), items=case_file_items, order=10
+            )
+        )
         register_personal_data(
             PersonalDataSection(
                 key="identity_verification",

@@ -105,3 +105,50 @@ def places_list(*, municipality: Municipality | None = None) -> list[Places]:
         )
         for each in municipalities
     ]
+
+
+def case_file_items(user: User) -> list:
+    """The verification part of the citizen's case file (portal.registry): verified, a case under way, or neither."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from portal.registry import CaseFileItem
+
+    if user.is_verified_citizen:
+        return [
+            CaseFileItem(
+                title=_("Identity verified (%(method)s)") % {"method": user.get_identity_verification_method_display()},
+                url=reverse("identity_verification:start"),
+                status=_("Verified"),
+                status_colour="text-bg-success",
+                next_step=_("You can book appointments and file e-requests."),
+                when=user.identity_verified_at,
+            )
+        ]
+    case = case_latest_get(citizen=user)
+    if case is None:
+        return [
+            CaseFileItem(
+                title=_("Identity not verified yet"),
+                url=reverse("identity_verification:start"),
+                status=_("Not verified"),
+                status_colour="text-bg-warning",
+                next_step=_("Ask to be verified, to book appointments and file e-requests."),
+            )
+        ]
+    next_steps = {
+        VerificationCase.Status.SUBMITTED: _("Bring or send your documents to the municipality."),
+        VerificationCase.Status.DOCUMENTS_RECEIVED: _("The municipality decides within 48 hours of receiving them."),
+        VerificationCase.Status.REJECTED: _("Read the reason and ask again."),
+    }
+    colours = {VerificationCase.Status.REJECTED: "text-bg-danger", VerificationCase.Status.SUBMITTED: "text-bg-warning"}
+    return [
+        CaseFileItem(
+            title=_("Verification request %(reference)s") % {"reference": case.reference},
+            url=reverse("identity_verification:case", kwargs={"public_id": case.public_id}),
+            status=case.get_status_display(),
+            status_colour=colours.get(case.status, "text-bg-primary"),
+            next_step=next_steps.get(case.status, ""),
+            when=case.submitted_at,
+        )
+    ]

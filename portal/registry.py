@@ -5,6 +5,7 @@ Each feature app registers its entries in its `AppConfig.ready()`; the core only
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -46,3 +47,42 @@ def register_demo_loader(loader: Callable[[Callable[[str], None]], None], *, ord
 
 def demo_loaders() -> list[Callable[[Callable[[str], None]], None]]:
     return [loader for _, loader in sorted(_demo_loaders, key=lambda item: item[0])]
+
+
+# --- The citizen's case file («Ο φάκελός μου»): one page, one section per feature app.
+
+
+@dataclass(frozen=True)
+class CaseFileItem:
+    """One thing of the citizen's: what it is, where its page is, its status and what happens next."""
+
+    title: str
+    url: str
+    status: str
+    next_step: str = ""
+    when: Any = None  # a datetime or date shown with the item, e.g. when it was filed or when it takes place
+    status_colour: str = "text-bg-secondary"  # a Bootstrap badge class
+
+
+@dataclass(frozen=True)
+class CaseFileSection:
+    """A feature app's part of the case file: `items(user)` returns that user's items, newest or soonest first."""
+
+    key: str
+    title: str | Promise
+    items: Callable[[Any], list[CaseFileItem]]
+    order: int = 0
+    empty_text: str | Promise = ""
+    # An optional link for starting something new from the section, e.g. (_("New e-request"), "/requests/…").
+    action: Callable[[Any], tuple[str, str] | None] | None = None
+
+
+_case_file_sections: dict[str, CaseFileSection] = {}
+
+
+def register_case_file_section(section: CaseFileSection) -> None:
+    _case_file_sections[section.key] = section
+
+
+def case_file_sections() -> list[CaseFileSection]:
+    return sorted(_case_file_sections.values(), key=lambda section: section.order)

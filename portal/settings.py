@@ -330,3 +330,8 @@ GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 # A municipality's "area": the square of this half-side around its map centre (the model keeps no boundary).
 REQUESTS_AREA_HALF_SIZE_KM = float(os.environ.get("REQUESTS_AREA_HALF_SIZE_KM", "10"))
 # --- end of the requests block.
+
+# --- E-requests (requests_tracker/): the central protocol. Only the e-requests work edits this block.
+# The class that numbers e-requests: the database register by default; an outside protocol system by its own class.
+PROTOCOL_BACKEND = os.environ.get("PROTOCOL_BACKEND", "requests_tracker.protocol.DatabaseProtocol")
+# --- end of the e-requests block.

@@ -15,6 +15,7 @@ portal_patterns = (
         path("dimos/<slug:municipality_slug>/", views.municipality_detail, name="municipality"),
         path("privacy/", views.privacy_policy, name="privacy"),
         path("accessibility/", views.accessibility_statement, name="accessibility"),
+        path("my/", views.case_file, name="case_file"),
     ],
     "portal",
 )

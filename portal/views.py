@@ -1,5 +1,7 @@
+import logging
 import sys
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, registry, selectors
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -38,6 +42,24 @@ def privacy_policy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+@login_required
+@never_cache
+@require_GET
+def case_file(request: HttpRequest) -> HttpResponse:
+    """«Ο φάκελός μου»: everything of the citizen's, one section per feature app (portal/registry.py)."""
+    sections = []
+    for section in registry.case_file_sections():
+        try:
+            items, failed = section.items(request.user), False
+        except Exception:
+            # One app's failure must not take the whole case file down; the section says it is unavailable.
+            logger.exception("Case-file section %s failed", section.key)
+            items, failed = [], True
+        action = section.action(request.user) if section.action else None
+        sections.append({"section": section, "items": items, "failed": failed, "action": action})
+    return render(request, "portal/case_file.html", {"sections": sections})
 
 
 @never_cache

@@ -1,11 +1,12 @@
 """Clerks handle requests in their own pages; the admin is for categories, API keys and looking things up."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import MunicipalityScopedAdmin
 from requests_tracker import services
-from requests_tracker.models import ApiKey, Category, Comment, Request, StatusChange
+from requests_tracker.models import ApiKey, Category, Comment, ERequest, ERequestType, Request, StatusChange
 
 
 class ScopedFormAdmin(MunicipalityScopedAdmin):
@@ -99,3 +100,75 @@ class ApiKeyAdmin(ScopedFormAdmin):
         created, key = services.api_key_create(municipality=obj.municipality, name=obj.name)
         obj.pk, obj.key_hash, obj.key_prefix = created.pk, created.key_hash, created.key_prefix
         messages.warning(request, _("The new key is %(key)s — copy it now: it is not shown again.") % {"key": key})
+
+
+@admin.register(ERequestType)
+class ERequestTypeAdmin(ScopedFormAdmin):
+    list_display = [
+        "name_el",
+        "department",
+        "required_attachments",
+        "delivery_electronic",
+        "delivery_post",
+        "delivery_pickup",
+        "response_days",
+        "is_active",
+    ]
+    list_filter = ["is_active", ("department", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name_el", "name_en"]
+    fieldsets = [
+        (None, {"fields": ["municipality", "department", "name_el", "name_en", "is_active", "position"]}),
+        (_("Description"), {"fields": ["description_el", "description_en"]}),
+        (_("Documents"), {"fields": ["documents_el", "documents_en", "required_attachments"]}),
+        (
+            _("Delivery and deadline"),
+            {"fields": ["delivery_electronic", "delivery_post", "delivery_pickup", "response_days"]},
+        ),
+    ]
+
+
+class ERequestTimelineInline(StatusChangeInline):
+    fk_name = "erequest"
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(status__in=ERequest.CLOSED_STATUSES).filter(due_date__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(ERequest)
+class ERequestAdmin(ScopedFormAdmin):
+    """For looking things up; clerks handle e-requests in their own pages (answer, reject, dispatch)."""
+
+    list_display = ["__str__", "type", "department", "status", "delivery_method", "due_date", "created_at"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        "delivery_method",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        ("type", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["subject", "protocol_number"]
+    list_select_related = ["type", "department"]
+    inlines = [ERequestTimelineInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ERequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # Private applications: only the clerk's own departments.
+        return queryset.filter(department__in=request.user.departments.all())

@@ -8,9 +8,15 @@ class RequestsTrackerConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from portal.registry import PortalService, register_demo_loader, register_service
-        from requests_tracker import services
-        from requests_tracker.demo import demo_load
+        from portal.registry import (
+            CaseFileSection,
+            PortalService,
+            register_case_file_section,
+            register_demo_loader,
+            register_service,
+        )
+        from requests_tracker import case_file, erequest_services, services
+        from requests_tracker.demo import demo_load, demo_load_erequests
 
         register_service(
             PortalService(
@@ -22,10 +28,48 @@ class RequestsTrackerConfig(AppConfig):
             )
         )
         register_demo_loader(demo_load, order=40)
+        register_demo_loader(demo_load_erequests, order=45)
         register_personal_data(
             PersonalDataSection(
                 key="requests_tracker",
                 export=services.citizen_data_export,
                 erase=services.citizen_data_erase,
+            )
+        )
+        register_service(
+            PortalService(
+                key="erequests",
+                title=_("E-requests"),
+                description=_(
+                    "Apply online for certificates and attestations; your application gets a protocol number."
+                ),
+                url_name="requests_tracker:erequest_types",
+                order=25,
+            )
+        )
+        register_personal_data(
+            PersonalDataSection(
+                key="requests_tracker.erequests",
+                export=erequest_services.citizen_data_export,
+                erase=erequest_services.citizen_data_erase,
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="requests",
+                title=_("Citizen requests"),
+                items=case_file.request_items,
+                order=40,
+                empty_text=_("You have not filed or voted on any request."),
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="erequests",
+                title=_("E-requests"),
+                items=case_file.erequest_items,
+                order=30,
+                empty_text=_("You have not filed any e-request."),
+                action=case_file.erequest_action,
             )
         )

@@ -165,3 +165,108 @@ def _user(username: str, password: str, **fields) -> User:
         user.password = make_password(password)
         user.save(update_fields=["password"])
     return user
+
+
+# --- E-requests in Chania (the seed's §Γ): three kinds, the verification clerk answers them, two filed already.
+BUILDING_SERVICE = "Υπηρεσία Δόμησης"
+CITIZEN_OFFICE = "Γραφείο Διαφάνειας και Υποστήριξης του Δημότη"
+EREQUEST_TYPES = [
+    {
+        "name_el": "Βεβαίωση μόνιμης κατοικίας",
+        "name_en": "Certificate of permanent residence",
+        "department": CITIZEN_OFFICE,
+        "description_el": "Βεβαίωση ότι κατοικείτε μόνιμα στον Δήμο Χανίων.",
+        "description_en": "A certificate that you live permanently in the Municipality of Chania.",
+        "documents_el": "Αντίγραφο αστυνομικής ταυτότητας\nΛογαριασμός ΔΕΚΟ ή μισθωτήριο στο όνομά σας",
+        "documents_en": "A copy of your identity card\nA utility bill or a lease in your name",
+        "required_attachments": 1,
+        "delivery_post": True,
+        "response_days": 10,
+    },
+    {
+        "name_el": "Αντίγραφο από φάκελο οικοδομικής άδειας",
+        "name_en": "Copy from a building-permit file",
+        "department": BUILDING_SERVICE,
+        "description_el": "Αντίγραφα σχεδίων ή εγγράφων από φάκελο οικοδομικής άδειας. Δεν αποστέλλονται ταχυδρομικά.",
+        "description_en": "Copies of drawings or documents from a building-permit file. They are never sent by post.",
+        "documents_el": "Έγγραφο που αποδεικνύει έννομο συμφέρον (π.χ. συμβόλαιο ιδιοκτησίας)",
+        "documents_en": "A document showing your legitimate interest (e.g. a title deed)",
+        "required_attachments": 1,
+        "delivery_post": False,  # the seed: copies from a building-permit file cannot be sent by post
+        "response_days": 50,
+    },
+    {
+        "name_el": "Βεβαίωση χρήσεων γης",
+        "name_en": "Land-use certificate",
+        "department": BUILDING_SERVICE,
+        "description_el": "Βεβαίωση για τις επιτρεπόμενες χρήσεις γης ενός ακινήτου.",
+        "description_en": "A certificate of the land uses allowed for a property.",
+        "documents_el": "Τοπογραφικό διάγραμμα ή απόσπασμα χάρτη με τη θέση του ακινήτου",
+        "documents_en": "A survey plan or a map extract showing the property",
+        "required_attachments": 1,
+        "delivery_post": True,
+        "response_days": 50,
+    },
+]
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def demo_load_erequests(say) -> None:
+    from identity_verification.demo import CLERK as CHANIA_CLERK
+    from requests_tracker import erequest_services, uploads
+    from requests_tracker.models import ERequest, ERequestType
+    from requests_tracker.services import attachment_stage
+
+    chania = Municipality.objects.filter(slug="chania").first()
+    if chania is None:
+        return
+    types = []
+    for position, row in enumerate(EREQUEST_TYPES):
+        department = Department.objects.filter(municipality=chania, name_el=row["department"]).first()
+        if department is None:
+            continue
+        defaults = {**row, "department": department, "position": position}
+        erequest_type, _created = ERequestType.objects.update_or_create(
+            municipality=chania, name_el=row["name_el"], defaults=defaults
+        )
+        types.append(erequest_type)
+    say(f"  {len(types)} e-request types in Chania  (http://127.0.0.1:8000/requests/chania/e/)")
+    clerk = User.objects.filter(username=CHANIA_CLERK[0]).first()
+    if clerk is not None:
+        clerk.groups.add(erequest_services.erequests_group_ensure())
+        clerk.departments.add(*{erequest_type.department for erequest_type in types})
+        say(f"  e-requests clerk (Chania)  {CHANIA_CLERK[0]}  (http://127.0.0.1:8000/requests/chania/e-staff/)")
+    citizen = User.objects.filter(username="citizen.verified", identity_verified_at__isnull=False).first()
+    if citizen is None or len(types) < 3 or ERequest.objects.filter(citizen=citizen).exists():
+        return
+    for erequest_type, subject, method, address in [
+        (types[0], "Βεβαίωση για την εφορία", "electronic", ""),
+        (types[2], "Χρήσεις γης οικοπέδου στο Ακρωτήρι", "post", "Κυδωνίας 10, 73135 Χανιά"),
+    ]:
+        checked = uploads.upload_check(_BytesFile(DEMO_PDF), name="έγγραφο.pdf")
+        staged = attachment_stage(user=citizen, checked=checked)
+        erequest_services.erequest_file(
+            citizen=citizen,
+            erequest_type=erequest_type,
+            subject=subject,
+            description="Παρακαλώ για την έκδοση της βεβαίωσης. (Αίτημα επίδειξης.)",
+            delivery_method=method,
+            postal_address=address,
+            attachments=[staged],
+        )
+    say("  2 e-requests by citizen.verified")
+
+
+class _BytesFile:
+    def __init__(self, content: bytes):
+        import io
+
+        self._buffer = io.BytesIO(content)
+        self.size = len(content)
+        self.name = "demo.pdf"
+
+    def seek(self, position):
+        self._buffer.seek(position)
+
+    def read(self, size=-1):
+        return self._buffer.read(size)

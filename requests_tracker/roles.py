@@ -8,3 +8,10 @@ REQUESTS_OFFICE_PERMISSIONS = [
     ("comment", "view_comment"),
     ("comment", "change_comment"),
 ]
+
+EREQUESTS_OFFICE_GROUP = "Γραφείο e-αιτημάτων"  # "E-requests office": clerks who answer their departments' e-requests
+EREQUESTS_OFFICE_PERMISSIONS = [
+    ("erequest", "view_erequest"),
+    ("erequest", "change_erequest"),
+    ("erequesttype", "view_erequesttype"),
+]

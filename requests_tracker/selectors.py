@@ -7,6 +7,7 @@ from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 
 from portal.models import Municipality
+from requests_tracker import erequest_selectors
 from requests_tracker.models import Attachment, Category, Comment, Request, StatusChange, Vote
 
 SORTS = {
@@ -183,14 +184,21 @@ def staged_attachments(*, user, ids) -> list[Attachment]:
     ids = [int(value) for value in ids if str(value).isdigit()]
     if not ids or not user.is_authenticated:
         return []
-    return list(Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None))
+    return list(Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None))
 
 
 def attachment_get_for_user(*, user, pk: int) -> Attachment:
-    """An attachment of a request (public) or one the user staged themselves; 404 for anything else."""
-    attachment = Attachment.objects.select_related("request__municipality").filter(pk=pk).first()
+    """An attachment of a request (public), of the user's e-request, or one they staged; 404 for anything else."""
+    attachment = (
+        Attachment.objects.select_related("request__municipality", "erequest__department").filter(pk=pk).first()
+    )
     if attachment is None:
         raise Http404
+    if attachment.erequest_id is not None:
+        # An e-request's files are private: its citizen and its department's clerks, nobody else.
+        if not erequest_selectors.may_see_file(user=user, attachment=attachment):
+            raise Http404
+        return attachment
     # A staged upload (no request yet) is only its uploader's; a request's attachments are public like it.
     if attachment.request_id is None and (not user.is_authenticated or attachment.uploaded_by_id != user.pk):
         raise Http404

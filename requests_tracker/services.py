@@ -172,7 +172,7 @@ def request_withdraw(*, request: Request, user) -> None:
 
 def attachment_stage(*, user, checked: uploads.CheckedUpload, staged_ids: list[int] = ()) -> Attachment:
     """Store a checked upload before its request exists; `staged_ids` are the form's others (for the totals)."""
-    existing = Attachment.objects.filter(pk__in=staged_ids, uploaded_by=user, request=None)
+    existing = Attachment.objects.filter(pk__in=staged_ids, uploaded_by=user, request=None, erequest=None)
     attachment_limits_check(existing=existing, adding=checked.size)
     name = uuid.uuid4().hex
     attachment = Attachment(
@@ -209,11 +209,13 @@ def attachments_attach(*, request: Request, attachments, user) -> None:
     already = request.attachments.count()
     if already + len(ids) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
-    Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None).update(request=request)
+    Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None).update(request=request)
 
 
 def attachment_remove(*, attachment: Attachment, user) -> None:
     request = attachment.request
+    if attachment.erequest_id is not None:
+        raise NotEditable(_("The files of an e-request stay with it: it is in the municipality's protocol."))
     if request is not None and (request.reporter_id != user.pk or not request.is_editable):
         raise NotEditable(_("This request can no longer be edited."))
     if request is None and attachment.uploaded_by_id != user.pk:
@@ -259,36 +261,68 @@ def status_change(
                 raise RequestError(_("The original must be a request of the same municipality."))
     else:
         resolution, duplicate_of = "", None
-    now = timezone.now()
     with transaction.atomic():
-        changed = Request.objects.filter(pk=request.pk, status=from_status).update(
-            status=to_status,
-            resolution=resolution,
-            duplicate_of=duplicate_of,
-            closed_at=now if to_status == Status.CLOSED else None,
-            updated_at=now,
-        )
-        if changed != 1:
-            raise StatusChanged(_("Someone else changed this request's status in the meantime. Reload and check."))
-        StatusChange.objects.create(
-            request=request,
+        timeline_transition(
+            target=request,
             from_status=from_status,
             to_status=to_status,
-            resolution=resolution,
-            changed_by=clerk,
-            note=note.strip(),
-            created_at=now,
-        )
-        audit_log(
-            action="requests.request.status_changed",
-            target=request,
             actor=clerk,
-            municipality=request.municipality,
-            data={"from": from_status, "to": to_status, "resolution": resolution},
+            note=note,
+            resolution=resolution,
+            audit_action="requests.request.status_changed",
+            changes={
+                "resolution": resolution,
+                "duplicate_of": duplicate_of,
+                "closed_at": timezone.now() if to_status == Status.CLOSED else None,
+            },
         )
         request.refresh_from_db()
         _status_notify(request=request, note=note.strip())
     return request
+
+
+def timeline_transition(
+    *,
+    target,
+    from_status: str,
+    to_status: str,
+    actor,
+    audit_action: str,
+    note: str = "",
+    resolution: str = "",
+    changes: dict | None = None,
+) -> None:
+    """Compare-and-swap `target` (a Request or an ERequest) from `from_status` to `to_status`, with its timeline entry.
+
+    The status in the UPDATE's filter is the guard: of two clerks deciding at once, the second finds another status,
+    changes nothing and gets StatusChanged. The timeline entry and the audit record commit with the change or not
+    at all. Used by public requests and e-requests alike, so both have one way to move and one timeline.
+    """
+    model = type(target)
+    now = timezone.now()
+    with transaction.atomic():
+        changed = model.objects.filter(pk=target.pk, status=from_status).update(
+            status=to_status, updated_at=now, **(changes or {})
+        )
+        if changed != 1:
+            raise StatusChanged(_("Someone else changed this request's status in the meantime. Reload and check."))
+        parent = {"request": target} if model is Request else {"erequest": target}
+        StatusChange.objects.create(
+            **parent,
+            from_status=from_status,
+            to_status=to_status,
+            resolution=resolution,
+            changed_by=actor if actor is not None and actor.is_authenticated else None,
+            note=note.strip(),
+            created_at=now,
+        )
+        audit_log(
+            action=audit_action,
+            target=target,
+            actor=actor,
+            municipality=target.municipality,
+            data={"from": from_status, "to": to_status, "resolution": resolution},
+        )
 
 
 def _status_notify(*, request: Request, note: str) -> None:
@@ -445,6 +479,6 @@ def citizen_data_erase(user) -> None:
     Vote.objects.filter(citizen=user).delete()
     Request.objects.filter(reporter=user).update(reporter=None)
     Comment.objects.filter(author=user).update(author=None)
-    for attachment in Attachment.objects.filter(uploaded_by=user, request=None):
+    for attachment in Attachment.objects.filter(uploaded_by=user, request=None, erequest=None):
         attachment.file.delete(save=False)
         attachment.delete()

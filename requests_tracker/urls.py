@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_tracker.views import api, files, public, staff
+from requests_tracker.views import api, erequests, erequests_staff, files, public, staff
 
 app_name = "requests_tracker"
 urlpatterns = [
@@ -24,6 +24,19 @@ urlpatterns = [
         "<slug:municipality_slug>/staff/<str:code>/comments/<int:comment_id>/hide/",
         staff.comment_hide,
         name="staff_comment_hide",
+    ),
+    path("<slug:municipality_slug>/e/", erequests.erequest_types, name="erequest_types"),
+    path("<slug:municipality_slug>/e/new/", erequests.erequest_create, name="erequest_create"),
+    path("<slug:municipality_slug>/e/<uuid:public_id>/", erequests.erequest_detail, name="erequest_detail"),
+    path("<slug:municipality_slug>/e-staff/", erequests_staff.queue, name="erequest_queue"),
+    path("<slug:municipality_slug>/e-staff/<uuid:public_id>/", erequests_staff.manage, name="erequest_manage"),
+    path("<slug:municipality_slug>/e-staff/<uuid:public_id>/start/", erequests_staff.start, name="erequest_start"),
+    path("<slug:municipality_slug>/e-staff/<uuid:public_id>/answer/", erequests_staff.answer, name="erequest_answer"),
+    path("<slug:municipality_slug>/e-staff/<uuid:public_id>/reject/", erequests_staff.reject, name="erequest_reject"),
+    path(
+        "<slug:municipality_slug>/e-staff/<uuid:public_id>/dispatch/",
+        erequests_staff.dispatch,
+        name="erequest_dispatch",
     ),
     path("files/<int:pk>/", files.attachment, name="attachment"),
     path("files/<int:pk>/thumb/", files.attachment, {"variant": "thumb"}, name="attachment_thumb"),

@@ -60,7 +60,7 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-def _stage_files(request, form) -> list:
+def stage_files(request, form) -> list:
     """Check and store the files of a form posted without JavaScript; the ones that pass are kept on errors."""
     staged = selectors.staged_attachments(user=request.user, ids=request.POST.getlist("attachment"))
     for file in request.FILES.getlist("files"):
@@ -101,7 +101,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
     staged = []
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES, municipality=municipality)
-        staged = _stage_files(request, form)
+        staged = stage_files(request, form)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -139,7 +139,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
     staged = []
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES, municipality=municipality)
-        staged = _stage_files(request, form)
+        staged = stage_files(request, form)
         if form.is_valid():
             data = form.cleaned_data
             try:

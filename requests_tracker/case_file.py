@@ -1,0 +1,90 @@
+"""This app's sections of the citizen's case file (portal.registry): requests filed or voted on, and e-requests."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.registry import CaseFileItem
+from requests_tracker.models import ERequest, Request
+
+REQUEST_NEXT_STEPS = {
+    Request.Status.REGISTERED: gettext_lazy(
+        "The municipality will look at it; until then you may edit or withdraw it."
+    ),
+    Request.Status.ACKNOWLEDGED: gettext_lazy("It has been forwarded to the department responsible."),
+    Request.Status.IN_PROGRESS: gettext_lazy("The department is working on it."),
+    Request.Status.CLOSED: "",
+}
+EREQUEST_NEXT_STEPS = {
+    ERequest.Status.SUBMITTED: gettext_lazy("Waiting for its protocol number."),
+    ERequest.Status.PROTOCOLLED: gettext_lazy("The department will start working on it."),
+    ERequest.Status.IN_PROGRESS: gettext_lazy("The department is preparing the answer."),
+}
+
+
+def request_items(user) -> list[CaseFileItem]:
+    voted = Request.objects.filter(votes__citizen=user)
+    rows = (Request.objects.filter(reporter=user) | voted).distinct().select_related("municipality")
+    items = []
+    for request in rows.order_by("-created_at")[:100]:
+        mine = request.reporter_id == user.pk
+        title = f"{request.code} {request.title}"
+        next_step = str(REQUEST_NEXT_STEPS[request.status])
+        if not mine:
+            title = _("%(request)s (you voted)") % {"request": title}
+            if request.status == Request.Status.REGISTERED:
+                next_step = _("The municipality will look at it.")
+        items.append(
+            CaseFileItem(
+                title=title,
+                url=reverse(
+                    "requests_tracker:detail",
+                    kwargs={"municipality_slug": request.municipality.slug, "code": request.code},
+                ),
+                status=request.get_status_display(),
+                status_colour=request.status_colour,
+                next_step=next_step,
+                when=request.created_at,
+            )
+        )
+    return items
+
+
+def _erequest_next_step(erequest: ERequest) -> str:
+    if erequest.status == ERequest.Status.ANSWERED:
+        if erequest.delivery_method == "electronic":
+            return _("Download the answer from its page.")
+        if erequest.delivery_method == "post":
+            return _("The answer is sent to you by post.")
+        return _("Pick up the answer at the office.")
+    if erequest.status == ERequest.Status.REJECTED:
+        return _("Read the reason on its page.")
+    step = str(EREQUEST_NEXT_STEPS[erequest.status])
+    if erequest.due_date:
+        step += " " + _("Answer due by %(day)s.") % {"day": erequest.due_date.strftime("%d-%m-%Y")}
+    return step
+
+
+def erequest_items(user) -> list[CaseFileItem]:
+    rows = ERequest.objects.filter(citizen=user).select_related("municipality", "type").order_by("-created_at")
+    return [
+        CaseFileItem(
+            title=f"{erequest.protocol_label or erequest.reference} · {erequest.type.name}: {erequest.subject}",
+            url=reverse(
+                "requests_tracker:erequest_detail",
+                kwargs={"municipality_slug": erequest.municipality.slug, "public_id": erequest.public_id},
+            ),
+            status=erequest.get_status_display(),
+            status_colour=erequest.status_colour,
+            next_step=_erequest_next_step(erequest),
+            when=erequest.created_at,
+        )
+        for erequest in rows[:100]
+    ]
+
+
+def erequest_action(user):
+    if user.is_verified_citizen and user.municipality is not None:
+        url = reverse("requests_tracker:erequest_types", kwargs={"municipality_slug": user.municipality.slug})
+        return (_("New e-request"), url)
+    return None

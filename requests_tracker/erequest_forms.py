@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from requests_tracker import uploads
+from requests_tracker.forms import MultipleFileField, MultipleFileInput
+from requests_tracker.models import DeliveryMethod, ERequestType
+
+
+class ERequestForm(forms.Form):
+    type = forms.ModelChoiceField(
+        label=_("Kind of application"),
+        queryset=ERequestType.objects.none(),
+        empty_label=_("— choose —"),
+        error_messages={"invalid_choice": _("Choose one of the kinds of application in the list.")},
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    delivery_method = forms.ChoiceField(
+        label=_("How do you want to receive the answer?"),
+        choices=DeliveryMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to receive the answer.")},
+    )
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed only when the answer is sent by post: street and number, postcode, town."),
+    )
+    files = MultipleFileField(
+        label=_("Add files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT}),
+        help_text=_("Photos (GIF, JPEG, PNG) or documents (DOC, DOCX, ODT, PDF), up to 5 files."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = ERequestType.objects.filter(municipality=municipality, is_active=True)
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note for the citizen"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the reason for the rejection: the citizen reads it.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    document = forms.FileField(
+        label=_("Answer document (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={"required": _("Choose the PDF of the answer.")},
+    )
+    note = forms.CharField(label=_("Note for the citizen"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DispatchForm(forms.Form):
+    dispatched_on = forms.DateField(label=_("Posted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    tracking_reference = forms.CharField(label=_("Tracking reference"), max_length=64, required=False)

@@ -1,0 +1,315 @@
+"""Writes for e-requests: filing, numbering in the central protocol, and the clerk's workflow.
+
+They reuse the public requests' machinery: staged uploads (`services.attachment_stage`, `uploads.upload_check`),
+the compare-and-swap with its timeline entry (`services.timeline_transition`) and the e-mail outbox.
+"""
+
+import logging
+import uuid
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.services import audit_log, email_enqueue
+from requests_tracker import services, uploads
+from requests_tracker.models import Attachment, DeliveryMethod, ERequest, ERequestType
+from requests_tracker.protocol import protocol_backend
+from requests_tracker.services import RequestError
+
+logger = logging.getLogger(__name__)
+Status = ERequest.Status
+# From which statuses a clerk may take each step.
+STEPS_FROM = {
+    Status.IN_PROGRESS: (Status.PROTOCOLLED,),
+    Status.ANSWERED: (Status.PROTOCOLLED, Status.IN_PROGRESS),
+    Status.REJECTED: (Status.PROTOCOLLED, Status.IN_PROGRESS),
+}
+
+
+class DeliveryRefused(RequestError):
+    """A delivery method the type does not allow, or post without an address; `field` is the form field to blame."""
+
+    def __init__(self, message, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+class AttachmentsMissing(RequestError):
+    pass
+
+
+def delivery_check(*, erequest_type: ERequestType, delivery_method: str, postal_address: str) -> None:
+    if delivery_method not in DeliveryMethod.values:
+        raise DeliveryRefused(_("Choose how you want to receive the answer."), field="delivery_method")
+    if delivery_method not in erequest_type.delivery_methods:
+        raise DeliveryRefused(
+            _("«%(type)s» cannot be delivered %(method)s. Choose one of: %(allowed)s.")
+            % {
+                "type": erequest_type.name,
+                "method": DeliveryMethod(delivery_method).label,
+                "allowed": ", ".join(str(label) for label in erequest_type.delivery_labels()),
+            },
+            field="delivery_method",
+        )
+    if delivery_method == DeliveryMethod.POST and not postal_address.strip():
+        raise DeliveryRefused(_("Write the postal address the answer should be sent to."), field="postal_address")
+
+
+def erequest_file(
+    *,
+    citizen,
+    erequest_type: ERequestType,
+    subject: str,
+    description: str,
+    delivery_method: str,
+    postal_address: str = "",
+    attachments: list[Attachment] = (),
+) -> ERequest:
+    """File an e-request and number it in the central protocol, in one transaction.
+
+    If the protocol backend fails, the e-request is still saved (status submitted, no number) and a retried task
+    numbers it later: a citizen's application is never lost to an outside system being down.
+    """
+    if not citizen.is_verified_citizen:
+        raise RequestError(_("Only citizens whose identity is verified can file e-requests."))
+    if not erequest_type.is_active:
+        raise RequestError(_("This kind of e-request is not accepted online any more."))
+    delivery_check(erequest_type=erequest_type, delivery_method=delivery_method, postal_address=postal_address)
+    if len(attachments) < erequest_type.required_attachments:
+        raise AttachmentsMissing(
+            _("Attach the documents this application needs: at least %(count)s files (you attached %(given)s).")
+            % {"count": erequest_type.required_attachments, "given": len(attachments)}
+        )
+    if len(attachments) > uploads.MAX_FILES:
+        raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
+    now = timezone.now()
+    today = timezone.localdate(now, erequest_type.municipality.zone)
+    with transaction.atomic():
+        erequest = ERequest.objects.create(
+            municipality=erequest_type.municipality,
+            type=erequest_type,
+            department=erequest_type.department,
+            citizen=citizen,
+            subject=subject.strip(),
+            description=description.strip(),
+            delivery_method=delivery_method,
+            postal_address=postal_address.strip() if delivery_method == DeliveryMethod.POST else "",
+            due_date=today + timedelta(days=erequest_type.response_days),
+            created_at=now,
+            updated_at=now,
+        )
+        erequest.timeline.create(from_status="", to_status=Status.SUBMITTED, changed_by=citizen, created_at=now)
+        ids = [attachment.pk for attachment in attachments]
+        attached = Attachment.objects.filter(pk__in=ids, uploaded_by=citizen, request=None, erequest=None).update(
+            erequest=erequest
+        )
+        if attached != len(ids):
+            raise RequestError(_("Some of the files are no longer available; add them again."))
+        audit_log(action="requests.erequest.filed", target=erequest, actor=citizen, municipality=erequest.municipality)
+        try:
+            with transaction.atomic():  # a savepoint: a failing protocol undoes only the numbering
+                _protocol_number(erequest)
+        except Exception:
+            logger.exception("The protocol could not number e-request %s now; it is queued", erequest.pk)
+            _notify(erequest=erequest)
+            transaction.on_commit(lambda: _numbering_enqueue(erequest.pk))
+    erequest.refresh_from_db()
+    return erequest
+
+
+def _numbering_enqueue(erequest_id: int) -> None:
+    from requests_tracker.tasks import erequest_number
+
+    try:
+        erequest_number.delay(erequest_id)
+    except Exception:
+        # The broker is down too: erequests_number_pending (every few minutes) finds the e-request by its status.
+        logger.exception("Could not enqueue the numbering of e-request %s", erequest_id)
+
+
+def _protocol_number(erequest: ERequest) -> None:
+    entry = protocol_backend().register(erequest=erequest)
+    services.timeline_transition(
+        target=erequest,
+        from_status=Status.SUBMITTED,
+        to_status=Status.PROTOCOLLED,
+        actor=None,
+        audit_action="requests.erequest.protocolled",
+        changes={
+            "protocol_number": entry.number,
+            "protocol_year": entry.year,
+            "protocol_date": entry.date,
+            "due_date": entry.date + timedelta(days=erequest.type.response_days),
+        },
+    )
+    erequest.refresh_from_db()
+    _notify(erequest=erequest)
+
+
+def erequest_number(*, erequest_id: int) -> bool:
+    """Number an e-request the protocol could not number at filing; True if this call numbered it. Idempotent.
+
+    The row lock makes two workers that got the same task number it once: the second waits, then finds the number.
+    """
+    with transaction.atomic():
+        erequest = (
+            ERequest.objects.select_for_update(of=("self",))
+            .select_related("municipality", "type")
+            .filter(pk=erequest_id)
+            .first()
+        )
+        if erequest is None or erequest.protocol_number is not None:
+            return False
+        _protocol_number(erequest)
+    return True
+
+
+def erequests_unnumbered(*, older_than: timedelta) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        ERequest.objects.filter(status=Status.SUBMITTED, created_at__lt=cutoff).values_list("pk", flat=True)[:500]
+    )
+
+
+# --- The clerk's workflow
+
+
+def _step(*, erequest: ERequest, to_status: str, clerk, note: str = "", changes: dict | None = None) -> ERequest:
+    if erequest.status not in STEPS_FROM[to_status]:
+        raise RequestError(
+            _("This e-request is %(status)s: it cannot be moved to %(to)s.")
+            % {"status": erequest.get_status_display(), "to": Status(to_status).label}
+        )
+    with transaction.atomic():
+        services.timeline_transition(
+            target=erequest,
+            from_status=erequest.status,
+            to_status=to_status,
+            actor=clerk,
+            note=note,
+            audit_action=f"requests.erequest.{to_status}",
+            changes=changes,
+        )
+        erequest.refresh_from_db()
+        _notify(erequest=erequest, note=note.strip())
+    return erequest
+
+
+def erequest_start(*, erequest: ERequest, clerk, note: str = "") -> ERequest:
+    return _step(erequest=erequest, to_status=Status.IN_PROGRESS, clerk=clerk, note=note)
+
+
+def erequest_reject(*, erequest: ERequest, clerk, reason: str) -> ERequest:
+    if not reason.strip():
+        raise RequestError(_("Write the reason for the rejection: the citizen reads it."))
+    return _step(
+        erequest=erequest,
+        to_status=Status.REJECTED,
+        clerk=clerk,
+        note=reason,
+        changes={"rejection_reason": reason.strip()},
+    )
+
+
+def erequest_answer(*, erequest: ERequest, clerk, checked: uploads.CheckedUpload, note: str = "") -> ERequest:
+    """The answer document (a certificate, an attestation): a PDF, judged by its content."""
+    if checked.content_type != "application/pdf":
+        raise RequestError(_("The answer must be a PDF document."))
+    if erequest.status not in STEPS_FROM[Status.ANSWERED]:
+        return _step(erequest=erequest, to_status=Status.ANSWERED, clerk=clerk)  # raises with the reason
+    with transaction.atomic():
+        answer = Attachment(
+            erequest=erequest,
+            uploaded_by=clerk,
+            kind=Attachment.Kind.DOCUMENT,
+            original_name=checked.original_name,
+            size=checked.size,
+            content_type=checked.content_type,
+        )
+        answer.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(checked.content), save=False)
+        try:
+            answer.save()
+            return _step(
+                erequest=erequest, to_status=Status.ANSWERED, clerk=clerk, note=note, changes={"answer": answer}
+            )
+        except Exception:
+            answer.file.delete(save=False)  # the rollback removes the row, not the file
+            raise
+
+
+def erequest_dispatch_record(*, erequest: ERequest, clerk, dispatched_on: date, tracking_reference: str) -> None:
+    """For an answer sent by post: the day it was posted and the courier's or ELTA's tracking reference."""
+    if erequest.delivery_method != DeliveryMethod.POST or erequest.status != Status.ANSWERED:
+        raise RequestError(_("Only an answered e-request that goes by post has a dispatch to record."))
+    with transaction.atomic():
+        ERequest.objects.filter(pk=erequest.pk).update(
+            dispatched_on=dispatched_on, tracking_reference=tracking_reference.strip(), updated_at=timezone.now()
+        )
+        audit_log(
+            action="requests.erequest.dispatched",
+            target=erequest,
+            actor=clerk,
+            municipality=erequest.municipality,
+            data={"dispatched_on": dispatched_on.isoformat(), "tracking_reference": tracking_reference.strip()},
+        )
+        erequest.refresh_from_db()
+        _notify(erequest=erequest, template="requests_tracker/email/erequest_dispatched")
+
+
+def _notify(*, erequest: ERequest, note: str = "", template: str = "requests_tracker/email/erequest_status") -> None:
+    citizen = erequest.citizen
+    if not citizen.is_active or not citizen.email:
+        return
+    email_enqueue(
+        to=[citizen.email],
+        template=template,
+        context={"erequest": erequest, "note": note, "recipient": citizen},
+        language=citizen.language,
+    )
+
+
+# --- Personal data (accounts.registry)
+
+
+def citizen_data_export(user) -> dict:
+    return {
+        "erequests": [
+            {
+                "protocol": erequest.protocol_label,
+                "type": erequest.type.name_el,
+                "subject": erequest.subject,
+                "description": erequest.description,
+                "delivery_method": erequest.delivery_method,
+                "postal_address": erequest.postal_address,
+                "status": erequest.status,
+                "created_at": erequest.created_at.isoformat(),
+            }
+            for erequest in ERequest.objects.filter(citizen=user).select_related("type")
+        ]
+    }
+
+
+def citizen_data_erase(user) -> None:
+    """E-requests are entries of the municipality's protocol, kept as the archives law says; nothing is erased."""
+
+
+# --- Staff role
+
+
+def erequests_group_ensure():
+    """The «Γραφείο e-αιτημάτων» group with its permissions (the data migration makes it; this repairs it)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from requests_tracker.roles import EREQUESTS_OFFICE_GROUP, EREQUESTS_OFFICE_PERMISSIONS
+
+    group, _created = Group.objects.get_or_create(name=EREQUESTS_OFFICE_GROUP)
+    for model, codename in EREQUESTS_OFFICE_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="requests_tracker", content_type__model=model, codename=codename
+            )
+        )
+    return group

@@ -1,0 +1,34 @@
+from datetime import timedelta
+
+from celery import current_app, shared_task
+
+from requests_tracker import erequest_services
+
+MAX_NUMBERING_RETRIES = 10
+
+
+@shared_task(bind=True, max_retries=MAX_NUMBERING_RETRIES, acks_late=True)
+def erequest_number(self, erequest_id: int) -> bool:
+    """Ask the protocol again for an e-request it could not number at filing."""
+    try:
+        return erequest_services.erequest_number(erequest_id=erequest_id)
+    except Exception as error:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            # In-process, or out of retries: the e-request stays submitted and the sweep below asks again.
+            return False
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task
+def erequests_number_pending() -> int:
+    """Re-enqueue e-requests still waiting for a number (broker down at filing, retries used up)."""
+    pending = erequest_services.erequests_unnumbered(older_than=timedelta(minutes=10))
+    for erequest_id in pending:
+        erequest_number.delay(erequest_id)
+    return len(pending)
+
+
+@current_app.on_after_finalize.connect
+def _schedule(sender, **kwargs):
+    # Our own beat entry, so that portal/celery.py need not know this app.
+    sender.add_periodic_task(300.0, erequests_number_pending.s(), name="requests-erequests-number-pending")

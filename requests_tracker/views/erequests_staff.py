@@ -1,0 +1,171 @@
+"""The clerks' e-request pages: a queue of their departments' e-requests, and one e-request's handling."""
+
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.selectors import municipality_get
+from requests_tracker import erequest_selectors, erequest_services, uploads
+from requests_tracker.erequest_forms import AnswerForm, DispatchForm, RejectForm, StepForm
+from requests_tracker.models import ERequest, ERequestType
+
+
+def erequest_clerk_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, municipality_slug, *args, **kwargs):
+        municipality = municipality_get(slug=municipality_slug)
+        if not erequest_selectors.clerk_departments(user=request.user, municipality=municipality).exists():
+            raise PermissionDenied
+        return view(request, municipality, *args, **kwargs)
+
+    return wrapper
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
+@erequest_clerk_required
+def queue(request, municipality):
+    department_id = _int(request.GET.get("department", ""))
+    type_id = _int(request.GET.get("type", ""))
+    status = request.GET.get("status", "open")
+    status = status if status in erequest_selectors.QUEUE_STATUSES else "open"
+    rows = erequest_selectors.staff_queue(
+        user=request.user, municipality=municipality, department_id=department_id, status=status, type_id=type_id
+    )
+    departments = erequest_selectors.clerk_departments(user=request.user, municipality=municipality)
+    return render(
+        request,
+        "requests_tracker/erequests/staff_queue.html",
+        {
+            "municipality": municipality,
+            "rows": rows[:200],
+            "today": timezone.localdate(timezone.now(), municipality.zone),
+            "departments": departments,
+            "types": ERequestType.objects.filter(municipality=municipality, department__in=departments),
+            "department_id": department_id,
+            "type_id": type_id,
+            "status": status,
+            "statuses": ERequest.Status.choices,
+        },
+    )
+
+
+def _manage_page(request, municipality, erequest, status=200, **forms):
+    context = {
+        "municipality": municipality,
+        "erequest": erequest,
+        "attachments": list(erequest.attachments.exclude(pk=erequest.answer_id or 0)),
+        "timeline": list(erequest.timeline.select_related("changed_by")),
+        "step_form": StepForm(),
+        "answer_form": AnswerForm(),
+        "reject_form": RejectForm(),
+        "dispatch_form": DispatchForm(initial={"dispatched_on": timezone.localdate()}),
+        "may_step": erequest.status in erequest_services.STEPS_FROM[ERequest.Status.IN_PROGRESS],
+        "may_decide": erequest.status in erequest_services.STEPS_FROM[ERequest.Status.ANSWERED],
+        **forms,
+    }
+    return render(request, "requests_tracker/erequests/staff_manage.html", context, status=status)
+
+
+def _get(request, municipality, public_id):
+    return erequest_selectors.erequest_get_for_clerk(user=request.user, municipality=municipality, public_id=public_id)
+
+
+def _back(municipality, erequest):
+    return redirect(
+        "requests_tracker:erequest_manage", municipality_slug=municipality.slug, public_id=erequest.public_id
+    )
+
+
+@require_GET
+@erequest_clerk_required
+def manage(request, municipality, public_id: UUID):
+    return _manage_page(request, municipality, _get(request, municipality, public_id))
+
+
+@require_POST
+@erequest_clerk_required
+def start(request, municipality, public_id: UUID):
+    erequest = _get(request, municipality, public_id)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        try:
+            erequest_services.erequest_start(erequest=erequest, clerk=request.user, note=form.cleaned_data["note"])
+        except erequest_services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The e-request is now in progress."))
+            return _back(municipality, erequest)
+    erequest.refresh_from_db()
+    return _manage_page(request, municipality, erequest, status=400, step_form=form)
+
+
+@require_POST
+@erequest_clerk_required
+def answer(request, municipality, public_id: UUID):
+    erequest = _get(request, municipality, public_id)
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            checked = uploads.upload_check(form.cleaned_data["document"])
+            erequest_services.erequest_answer(
+                erequest=erequest, clerk=request.user, checked=checked, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error("document", " ".join(error.messages))
+        except erequest_services.RequestError as error:
+            form.add_error("document", str(error))
+        else:
+            messages.success(request, _("The answer has been sent to the citizen."))
+            return _back(municipality, erequest)
+    erequest.refresh_from_db()
+    return _manage_page(request, municipality, erequest, status=400, answer_form=form)
+
+
+@require_POST
+@erequest_clerk_required
+def reject(request, municipality, public_id: UUID):
+    erequest = _get(request, municipality, public_id)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            erequest_services.erequest_reject(erequest=erequest, clerk=request.user, reason=form.cleaned_data["reason"])
+        except erequest_services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The e-request has been rejected."))
+            return _back(municipality, erequest)
+    erequest.refresh_from_db()
+    return _manage_page(request, municipality, erequest, status=400, reject_form=form)
+
+
+@require_POST
+@erequest_clerk_required
+def dispatch(request, municipality, public_id: UUID):
+    erequest = _get(request, municipality, public_id)
+    form = DispatchForm(request.POST)
+    if form.is_valid():
+        try:
+            erequest_services.erequest_dispatch_record(
+                erequest=erequest,
+                clerk=request.user,
+                dispatched_on=form.cleaned_data["dispatched_on"],
+                tracking_reference=form.cleaned_data["tracking_reference"],
+            )
+        except erequest_services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The dispatch has been recorded."))
+            return _back(municipality, erequest)
+    return _manage_page(request, municipality, erequest, status=400, dispatch_form=form)
