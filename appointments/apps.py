@@ -8,9 +8,15 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from appointments import services
+        from appointments import case_file, services
         from appointments.demo import demo_load
-        from portal.registry import PortalService, register_demo_loader, register_service
+        from portal.registry import (
+            CaseFileSection,
+            PortalService,
+            register_case_file_section,
+            register_demo_loader,
+            register_service,
+        )
 
         register_service(
             PortalService(
@@ -25,5 +31,15 @@ class AppointmentsConfig(AppConfig):
         register_personal_data(
             PersonalDataSection(
                 key="appointments", export=services.citizen_data_export, erase=services.citizen_data_erase
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="appointments",
+                title=_("Appointments"),
+                items=case_file.appointment_items,
+                order=20,
+                empty_text=_("You have no appointments."),
+                action=case_file.new_booking_action,
             )
         )

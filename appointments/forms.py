@@ -14,6 +14,22 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
+class DatalistInput(forms.TextInput):
+    """A text box that suggests values (the citizen's own e-request numbers) and still accepts any other."""
+
+    template_name = "appointments/widgets/datalist.html"
+
+    def __init__(self, *args, options: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-options"
+        context["widget"]["options"] = self.options
+        return context
+
+
 class DetailsForm(forms.Form):
     """Step 5: who is served and about what; pre-filled from the account."""
 
@@ -43,9 +59,14 @@ class DetailsForm(forms.Form):
     )
     privacy_consent = forms.BooleanField(label=_("I consent to the privacy policy."), required=True)
 
-    def __init__(self, *args, video: bool, **kwargs):
+    def __init__(self, *args, video: bool, references: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.video = video
+        if references:
+            self.fields["application_number"].widget = DatalistInput(options=references)
+            self.fields["application_number"].help_text = _(
+                "Optional. Choose one of your e-requests or type the number of another application."
+            )
         if not video:
             for name in [
                 "third_party",

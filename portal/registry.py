@@ -86,3 +86,36 @@ def register_case_file_section(section: CaseFileSection) -> None:
 
 def case_file_sections() -> list[CaseFileSection]:
     return sorted(_case_file_sections.values(), key=lambda section: section.order)
+
+
+# --- References between apps: a booking's «Αριθμός Αίτησης» may name an e-request, which another app owns.
+
+
+@dataclass(frozen=True)
+class ReferenceSource:
+    """Numbers a citizen may quote in another app's form, offered by the app that issues them."""
+
+    key: str
+    # (user, municipality) -> [(reference, label)]: the citizen's own numbers, newest first.
+    choices: Callable[[Any, Any], list[tuple[str, str]]]
+    # (user, municipality, reference) -> the page a member of staff opens for it, or None (unknown or not theirs).
+    staff_url: Callable[[Any, Any, str], str | None]
+
+
+_reference_sources: dict[str, ReferenceSource] = {}
+
+
+def register_reference_source(source: ReferenceSource) -> None:
+    _reference_sources[source.key] = source
+
+
+def reference_choices(*, user, municipality) -> list[tuple[str, str]]:
+    return [choice for source in _reference_sources.values() for choice in source.choices(user, municipality)]
+
+
+def reference_staff_url(*, user, municipality, reference: str) -> str | None:
+    for source in _reference_sources.values():
+        url = source.staff_url(user, municipality, reference)
+        if url:
+            return url
+    return None

@@ -11,11 +11,13 @@ class RequestsTrackerConfig(AppConfig):
         from portal.registry import (
             CaseFileSection,
             PortalService,
+            ReferenceSource,
             register_case_file_section,
             register_demo_loader,
+            register_reference_source,
             register_service,
         )
-        from requests_tracker import case_file, erequest_services, services
+        from requests_tracker import case_file, erequest_selectors, erequest_services, services
         from requests_tracker.demo import demo_load, demo_load_erequests
 
         register_service(
@@ -61,6 +63,17 @@ class RequestsTrackerConfig(AppConfig):
                 items=case_file.request_items,
                 order=40,
                 empty_text=_("You have not filed or voted on any request."),
+            )
+        )
+        register_reference_source(
+            ReferenceSource(
+                key="erequests",
+                choices=lambda user, municipality: erequest_selectors.erequests_for_reference(
+                    citizen=user, municipality=municipality
+                ),
+                staff_url=lambda user, municipality, reference: erequest_selectors.erequest_staff_url(
+                    user=user, municipality=municipality, reference=reference
+                ),
             )
         )
         register_case_file_section(

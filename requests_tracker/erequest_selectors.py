@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Department, Municipality
@@ -132,4 +133,15 @@ def erequest_by_reference(*, municipality: Municipality, reference: str) -> EReq
         .filter(municipality=municipality, protocol_year=year, protocol_number=number)
         .filter(protocol_date__day=day, protocol_date__month=month)
         .first()
+    )
+
+
+def erequest_staff_url(*, user, municipality: Municipality, reference: str) -> str | None:
+    """The clerk's page of the e-request a booking quotes, if it exists and the clerk may see it."""
+    erequest = erequest_by_reference(municipality=municipality, reference=reference)
+    if erequest is None or not is_erequest_clerk(user=user, department=erequest.department):
+        return None
+    return reverse(
+        "requests_tracker:erequest_manage",
+        kwargs={"municipality_slug": municipality.slug, "public_id": erequest.public_id},
     )

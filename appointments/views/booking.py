@@ -13,6 +13,7 @@ from appointments import selectors, services
 from appointments.forms import CancelForm, DetailsForm
 from appointments.models import Mode, Service, StaffMember
 from appointments.views.calendar import calendar_context, parse_slot
+from portal.registry import reference_choices
 from portal.selectors import municipalities_list, municipality_get
 
 
@@ -107,8 +108,9 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
         return redirect(calendar_url)
     video = mode == Mode.VIDEO
     user = request.user
+    references = reference_choices(user=user, municipality=municipality)
     if request.method == "POST":
-        form = DetailsForm(request.POST, video=video)
+        form = DetailsForm(request.POST, video=video, references=references)
         if form.is_valid():
             try:
                 appointment, _token = services.appointment_book(
@@ -123,6 +125,7 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
     else:
         form = DetailsForm(
             video=video,
+            references=references,
             initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
         )
     return render(

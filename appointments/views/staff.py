@@ -15,6 +15,7 @@ from appointments import selectors, services
 from appointments.forms import StaffCancelForm, TimeOffForm, WorkingHoursForm
 from appointments.ics import feed_ics
 from appointments.models import Appointment, TimeOff, WorkingHours
+from portal.registry import reference_staff_url
 
 
 @login_required
@@ -31,6 +32,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     length = 7 if view == "week" else 1
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     appointments = selectors.staff_appointments(staff=staff, start=start, end=start + timedelta(days=length))
+    for appointment in appointments:
+        # «Αριθμός Αίτησης» may name an e-request: link it when this clerk may open it.
+        appointment.reference_url = appointment.application_number and reference_staff_url(
+            user=request.user, municipality=staff.municipality, reference=appointment.application_number
+        )
     days = []
     for offset in range(length):
         current = first + timedelta(days=offset)

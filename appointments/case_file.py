@@ -1,0 +1,53 @@
+"""Appointments' part of the citizen's case file («Ο φάκελός μου»)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments.models import Appointment
+from portal.registry import CaseFileItem
+
+_COLOURS = {
+    Appointment.Status.BOOKED: "text-bg-primary",
+    Appointment.Status.ATTENDED: "text-bg-success",
+    Appointment.Status.NO_SHOW: "text-bg-warning",
+    Appointment.Status.CANCELLED: "text-bg-secondary",
+}
+
+
+def appointment_items(user) -> list[CaseFileItem]:
+    """Upcoming appointments, soonest first, then past and cancelled ones, newest first."""
+    now = timezone.now()
+    rows = list(
+        Appointment.objects.filter(citizen=user).select_related("service__municipality").order_by("start")[:200]
+    )
+    upcoming = [a for a in rows if a.status == Appointment.Status.BOOKED and a.start > now]
+    past = sorted((a for a in rows if a not in upcoming), key=lambda a: a.start, reverse=True)
+    return [_item(appointment, upcoming=appointment in upcoming) for appointment in [*upcoming, *past]]
+
+
+def _item(appointment: Appointment, *, upcoming: bool) -> CaseFileItem:
+    return CaseFileItem(
+        title=f"{appointment.service.name} · {appointment.get_mode_display()}",
+        url=reverse("appointments:booking", kwargs={"code": appointment.code}),
+        status=appointment.get_status_display(),
+        status_colour=_COLOURS.get(appointment.status, "text-bg-secondary"),
+        next_step=_next_step(appointment) if upcoming else "",
+        when=appointment.start,
+    )
+
+
+def _next_step(appointment: Appointment) -> str:
+    if appointment.is_video:
+        if appointment.meeting_url:
+            return _("Join the video call from the appointment's page at the time of the appointment.")
+        return _("The link to the video call will be e-mailed to you shortly.")
+    if appointment.service.location:
+        return _("Be at %(place)s a few minutes early.") % {"place": appointment.service.location}
+    return _("Be at the service a few minutes early.")
+
+
+def new_booking_action(user):
+    if user.is_verified_citizen and user.municipality is not None:
+        return (_("New booking"), reverse("appointments:start", kwargs={"municipality_slug": user.municipality.slug}))
+    return None
