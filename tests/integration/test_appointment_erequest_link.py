@@ -4,14 +4,8 @@ from django.urls import reverse
 
 from appointments import services as appointment_services
 from appointments.models import Mode
-from tests.appointments.conftest import athens, clerk, details, make_clerk, next_weekday, service  # noqa: F401
-from tests.requests_tracker.erequest_fixtures import (  # noqa: F401
-    building,
-    erequest_types,
-    file_erequest,
-    make_erequest_clerk,
-    make_verified,
-)
+from tests.appointments.conftest import athens, details, next_weekday
+from tests.requests_tracker.erequest_fixtures import file_erequest, make_erequest_clerk, make_verified
 
 
 def test_the_booking_form_offers_the_citizens_e_requests_and_the_clerk_opens_the_quoted_one(
@@ -21,7 +15,7 @@ def test_the_booking_form_offers_the_citizens_e_requests_and_the_clerk_opens_the
     clerk,
     erequest_types,
     building,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     citizen = make_verified("eleni", chania, mobile_phone="+306912345678")
     with django_capture_on_commit_callbacks(execute=True):
