@@ -1,32 +1,18 @@
-import os
 import secrets
 import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import BilingualName, Municipality, localized
+from portal.storage import PrivateStorage
 
 # The seed: "the account is activated within 48 hours of the receipt of the documents by the service".
 DECISION_TIME = timedelta(hours=48)
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private with no URL at all: only permission-checking views read them."""
-
-    @cached_property
-    def base_location(self):
-        # Re-read after a MEDIA_ROOT change (tests); FileSystemStorage clears this cache on setting_changed.
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    def url(self, name):
-        raise ValueError("Identity documents have no public URL; serve them through identity_verification:document.")
 
 
 _private_storage = PrivateStorage()

@@ -1,18 +1,16 @@
 import hashlib
-import os
 import secrets
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import BilingualName, Department, Municipality, localized
+from portal.storage import PrivateStorage
 
 # Crockford's base32 without I, L, O, U: codes read out over the phone are not mistaken for one another.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -28,18 +26,7 @@ def code_prefix(municipality: Municipality) -> str:
     return (municipality.slug.replace("-", "")[:3] or "REQ").upper()
 
 
-class PrivateStorage(FileSystemStorage):
-    """Attachments under MEDIA_ROOT/private/requests with no URL: only the visibility-checking view reads them."""
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "private", "requests")
-
-    def url(self, name):
-        raise ValueError("Attachments have no direct URL; serve them through requests_tracker:attachment.")
-
-
-_private_storage = PrivateStorage()
+_private_storage = PrivateStorage("requests")
 
 
 def private_storage() -> PrivateStorage:

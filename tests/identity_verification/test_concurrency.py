@@ -7,32 +7,18 @@ The control run drops the status condition from the compare-and-swap and shows t
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from accounts import services as accounts_services
 from identity_verification import services
 from identity_verification.models import VerificationCase
 from portal.models import AuditEntry
+from tests.concurrency import wait_for_a_blocked_backend
 from tests.identity_verification.fixtures import make_case
 
 Status = VerificationCase.Status
-
-
-def _wait_for_a_blocked_update(timeout: float = 10.0) -> bool:
-    """Poll (from inside the winner's transaction) until another backend waits for a row lock."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.02)
-    return False
 
 
 @pytest.fixture
@@ -44,7 +30,7 @@ def hold_the_winner(monkeypatch):
 
     def slow_mark_verified(**kwargs):
         if first.acquire(blocking=False):
-            saw_blocked.append(_wait_for_a_blocked_update())
+            saw_blocked.append(wait_for_a_blocked_backend())
         return real(**kwargs)
 
     monkeypatch.setattr(services, "user_mark_verified", slow_mark_verified)

@@ -7,27 +7,14 @@ compare-and-swap and shows that both clerks then "win" and write two timeline en
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from requests_tracker import services
 from requests_tracker.models import Request, StatusChange
+from tests.concurrency import wait_for_a_blocked_backend
 from tests.requests_tracker.fixtures import make_clerk, make_request
-
-
-def _wait_for_a_blocked_update(timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.02)
-    return False
 
 
 @pytest.fixture
@@ -39,7 +26,7 @@ def hold_the_winner(monkeypatch):
 
     def slow_audit_log(**kwargs):
         if first.acquire(blocking=False):
-            saw_blocked.append(_wait_for_a_blocked_update())
+            saw_blocked.append(wait_for_a_blocked_backend())
         return real(**kwargs)
 
     monkeypatch.setattr(services, "audit_log", slow_audit_log)

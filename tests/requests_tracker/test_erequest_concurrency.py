@@ -12,17 +12,17 @@ The same is done through the live server: form POSTs over HTTP, each citizen wit
 import contextlib
 import re
 import threading
-import time
 
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Max
 from django.test import Client
 
 from requests_tracker import erequest_services, protocol
 from requests_tracker.models import ERequest
+from tests.concurrency import wait_for_a_blocked_backend
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.erequest_fixtures import make_verified
 
@@ -31,19 +31,6 @@ erequest_types = erequest_fixtures.erequest_types
 
 FILINGS = 100
 THREADS = 32
-
-
-def _wait_for_a_blocked_filing(timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.02)
-    return False
 
 
 def _file_at_once(erequest_type, citizens) -> list:
@@ -94,7 +81,7 @@ def test_100_concurrent_filings_get_100_consecutive_numbers(citizens, erequest_t
     def register_and_hold(self, *, erequest):
         entry = real(self, erequest=erequest)
         if first.acquire(blocking=False):
-            saw_blocked.append(_wait_for_a_blocked_filing())  # this filing holds the counter row's lock
+            saw_blocked.append(wait_for_a_blocked_backend())  # this filing holds the counter row's lock
         return entry
 
     monkeypatch.setattr(protocol.DatabaseProtocol, "register", register_and_hold)
