@@ -1,3 +1,4 @@
+import threading
 import time
 
 from django.db import connection
@@ -18,3 +19,23 @@ def wait_for_a_blocked_backend(timeout: float = 10.0) -> bool:
                 return True
             time.sleep(0.02)
     return False
+
+
+def hold_the_first_caller(monkeypatch, owner, name: str, *, after: bool = False) -> list[bool]:
+    """Wrap `owner.name` so that its first caller, inside its transaction, waits until a rival is blocked.
+
+    Returns a list that receives whether a blocked rival was seen: a test asserts it, so the race is proven real.
+    With `after`, the first caller runs the real function first (to hold the locks it takes) and then waits.
+    """
+    real = getattr(owner, name)
+    first = threading.Lock()
+    saw_blocked: list[bool] = []
+
+    def held(*args, **kwargs):
+        result = real(*args, **kwargs) if after else None
+        if first.acquire(blocking=False):
+            saw_blocked.append(wait_for_a_blocked_backend())
+        return result if after else real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return saw_blocked

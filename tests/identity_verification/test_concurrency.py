@@ -11,11 +11,10 @@ import threading
 import pytest
 from django.db import connections
 
-from accounts import services as accounts_services
 from identity_verification import services
 from identity_verification.models import VerificationCase
 from portal.models import AuditEntry
-from tests.concurrency import wait_for_a_blocked_backend
+from tests.concurrency import hold_the_first_caller
 from tests.identity_verification.fixtures import make_case
 
 Status = VerificationCase.Status
@@ -24,17 +23,7 @@ Status = VerificationCase.Status
 @pytest.fixture
 def hold_the_winner(monkeypatch):
     """The first clerk past the compare-and-swap keeps the transaction open until the second one is blocked."""
-    real = accounts_services.user_mark_verified
-    first = threading.Lock()
-    saw_blocked = []
-
-    def slow_mark_verified(**kwargs):
-        if first.acquire(blocking=False):
-            saw_blocked.append(wait_for_a_blocked_backend())
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "user_mark_verified", slow_mark_verified)
-    return saw_blocked
+    return hold_the_first_caller(monkeypatch, services, "user_mark_verified")
 
 
 def _decide_at_once(case_id: int, clerks) -> list:

@@ -13,24 +13,14 @@ from django.db import connections
 
 from requests_tracker import services
 from requests_tracker.models import Request, StatusChange
-from tests.concurrency import wait_for_a_blocked_backend
+from tests.concurrency import hold_the_first_caller
 from tests.requests_tracker.fixtures import make_clerk, make_request
 
 
 @pytest.fixture
 def hold_the_winner(monkeypatch):
     """The first clerk past the compare-and-swap keeps the transaction open until the second one is blocked."""
-    real = services.audit_log
-    first = threading.Lock()
-    saw_blocked = []
-
-    def slow_audit_log(**kwargs):
-        if first.acquire(blocking=False):
-            saw_blocked.append(wait_for_a_blocked_backend())
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "audit_log", slow_audit_log)
-    return saw_blocked
+    return hold_the_first_caller(monkeypatch, services, "audit_log")
 
 
 def _change_at_once(request_id: int, clerks) -> list:

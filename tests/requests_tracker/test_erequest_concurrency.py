@@ -22,7 +22,7 @@ from django.test import Client
 
 from requests_tracker import erequest_services, protocol
 from requests_tracker.models import ERequest
-from tests.concurrency import wait_for_a_blocked_backend
+from tests.concurrency import hold_the_first_caller
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.erequest_fixtures import make_verified
 
@@ -74,17 +74,8 @@ def citizens(transactional_db, chania):
 
 
 def test_100_concurrent_filings_get_100_consecutive_numbers(citizens, erequest_types, monkeypatch):
-    real = protocol.DatabaseProtocol.register
-    first = threading.Lock()
-    saw_blocked = []
-
-    def register_and_hold(self, *, erequest):
-        entry = real(self, erequest=erequest)
-        if first.acquire(blocking=False):
-            saw_blocked.append(wait_for_a_blocked_backend())  # this filing holds the counter row's lock
-        return entry
-
-    monkeypatch.setattr(protocol.DatabaseProtocol, "register", register_and_hold)
+    # The first filing holds the counter row's lock until another filing waits for it.
+    saw_blocked = hold_the_first_caller(monkeypatch, protocol.DatabaseProtocol, "register", after=True)
     errors = _file_at_once(erequest_types["land_use"], citizens)
 
     assert errors == []
