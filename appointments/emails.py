@@ -1,4 +1,4 @@
-"""The e-mails of a booking, each rendered in its recipient's language with times in the municipality's zone.
+"""The e-mails of a booking, each in its recipient's language and zone (the citizen's own, else the municipality's).
 
 Called inside the services' transactions: email_enqueue stores them and the worker sends them after commit.
 """
@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from appointments.ics import appointment_ics
 from appointments.models import Appointment
 from portal.services import EmailAttachment, email_enqueue
+from portal.timezones import zone_label
 
 
 def _citizen_language(appointment: Appointment) -> str:
@@ -16,8 +17,10 @@ def _citizen_language(appointment: Appointment) -> str:
     return citizen.language if citizen is not None else "el"
 
 
-def _send(*, appointment: Appointment, to: str, template: str, language: str, context: dict, ics=False) -> None:
-    zone = appointment.service.municipality.zone
+def _send(
+    *, appointment: Appointment, to: str, template: str, language: str, context: dict, ics=False, citizen=True
+) -> None:
+    zone = appointment.citizen_zone if citizen else appointment.service.municipality.zone
     attachments = []
     with translation.override(language), timezone.override(zone):
         if ics:
@@ -27,7 +30,11 @@ def _send(*, appointment: Appointment, to: str, template: str, language: str, co
         email_enqueue(
             to=[to],
             template=f"appointments/email/{template}",
-            context={"appointment": appointment, "zone_name": str(zone), **context},
+            context={
+                "appointment": appointment,
+                "zone_name": zone_label(zone, at=appointment.start, language=language),
+                **context,
+            },
             language=language,
             attachments=attachments,
         )
@@ -51,6 +58,7 @@ def _clerk(appointment: Appointment, *, event: str, clerk=None) -> None:
             template="clerk",
             language=user.language,
             context={"event": event},
+            citizen=False,
         )
 
 
@@ -116,6 +124,7 @@ def _third_party(appointment: Appointment) -> None:
         language=_citizen_language(appointment),
         context={},
         ics=True,
+        citizen=False,
     )
 
 

@@ -212,6 +212,8 @@ class Appointment(models.Model):
     third_party_email = models.EmailField(_("third person's e-mail"), blank=True)
     documents_acknowledged = models.BooleanField(_("documents will be e-mailed beforehand"), default=False)
     consent_at = models.DateTimeField(_("privacy consent given at"))
+    # The IANA zone the citizen booked from: their e-mails and pages speak it, whatever the municipality's.
+    citizen_time_zone = models.CharField(_("citizen's time zone"), max_length=64, default="Europe/Athens")
     meeting_url = models.URLField(_("meeting link"), max_length=1000, blank=True)
     meeting_provider = models.CharField(_("meeting provider"), max_length=16, blank=True)
     meeting_id = models.CharField(_("meeting id at the provider"), max_length=500, blank=True)
@@ -245,6 +247,13 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.service} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def citizen_zone(self):
+        """The citizen's zone as a ZoneInfo; the municipality's if the stored name is no longer a known zone."""
+        from portal.timezones import zone_parse
+
+        return zone_parse(self.citizen_time_zone) or self.service.municipality.zone
 
     @property
     def is_video(self) -> bool:

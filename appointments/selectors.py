@@ -135,6 +135,36 @@ def _overlaps(starts, reach, start: datetime, end: datetime) -> bool:
     return index > 0 and reach[index - 1] > start
 
 
+def booking_days(*, service: Service, zone, now: datetime | None = None) -> tuple[date, date]:
+    """The first and last days, in `zone` (the citizen's), that may hold a bookable start now.
+
+    The horizon counts whole days of the municipality; its last day ends at midnight in the municipality,
+    which may be another date where the citizen lives.
+    """
+    earliest, last_day = bookable_window(service=service, now=now)
+    municipality_zone = service.municipality.zone
+    horizon_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=municipality_zone)
+    return earliest.astimezone(zone).date(), (horizon_end - timedelta(microseconds=1)).astimezone(zone).date()
+
+
+def slots_by_local_day(*, service: Service, zone, day_from: date, day_to: date, **kwargs) -> dict[date, list[Slot]]:
+    """Free slots grouped by the days of `zone` (the citizen's own), both ends included, each day ascending.
+
+    A citizen's day overlaps two of the municipality's days (zones differ by less than a day), so the
+    municipality days one either side are asked too; the other arguments are those of `slots_available`.
+    """
+    by_municipality_day = slots_available(
+        service=service, day_from=day_from - timedelta(days=1), day_to=day_to + timedelta(days=1), **kwargs
+    )
+    result: dict[date, list[Slot]] = defaultdict(list)
+    for day_slots in by_municipality_day.values():
+        for slot in day_slots:
+            local_day = slot.start.astimezone(zone).date()
+            if day_from <= local_day <= day_to:
+                result[local_day].append(slot)
+    return {day: sorted(result[day], key=lambda slot: slot.start) for day in sorted(result)}
+
+
 def slot_find(*, service: Service, start: datetime, clerk: StaffMember | None = None, **kwargs) -> Slot | None:
     day = start.astimezone(service.municipality.zone).date()
     for slot in slots_available(service=service, day_from=day, day_to=day, clerk=clerk, **kwargs).get(day, []):

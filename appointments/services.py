@@ -72,8 +72,11 @@ def appointment_book(
     citizen,
     clerk: StaffMember | None = None,
     details: dict,
+    citizen_time_zone: str = "Europe/Athens",
 ) -> tuple[Appointment, str]:
     """Book `start` with `clerk` or the fairest free one; returns the booking and its secret manage token.
+
+    `citizen_time_zone` (an IANA name) is the zone the citizen's e-mails speak.
 
     The slot check reads a snapshot and cannot stop a concurrent booking of the same time; the exclusion
     constraint does, and its violation becomes SlotTaken.
@@ -105,6 +108,7 @@ def appointment_book(
         third_party_email=details.get("third_party_email", "") if video else "",
         documents_acknowledged=bool(details.get("documents_acknowledged")) if video else False,
         consent_at=timezone.now(),
+        citizen_time_zone=citizen_time_zone,
         manage_token_hash=token_hash(token),
     )
     _guarded_insert(appointment)

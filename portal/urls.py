@@ -16,6 +16,7 @@ portal_patterns = (
         path("privacy/", views.privacy_policy, name="privacy"),
         path("accessibility/", views.accessibility_statement, name="accessibility"),
         path("my/", views.case_file, name="case_file"),
+        path("time-zone/", views.time_zone_choose, name="time_zone"),
     ],
     "portal",
 )

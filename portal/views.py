@@ -6,10 +6,12 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import health, registry, selectors
+from portal import health, registry, selectors, timezones
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,36 @@ def privacy_policy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+def time_zone_choose(request: HttpRequest) -> HttpResponse:
+    """Shows and changes the zone citizens' times are shown in (a cookie; Athens until the browser or person says)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
+        next_url = ""
+    error = ""
+    current = request.time_zone.key
+    if request.method == "POST":
+        zone = timezones.zone_parse(request.POST.get("time_zone"))
+        if zone is not None:
+            response = redirect(next_url or "portal:home")
+            response.set_cookie(
+                timezones.COOKIE_NAME,
+                zone.key,
+                max_age=timezones.COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+        error = gettext("Choose a time zone from the list.")
+        current = request.POST.get("time_zone", "")
+    return render(
+        request,
+        "portal/time_zone.html",
+        {"choices": timezones.zone_choices(), "current": current, "next": next_url, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required

@@ -73,7 +73,11 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
     service = _service(municipality, mode, service_id)
     clerk = _clerk(service, request.GET.get("clerk"))
     context = calendar_context(
-        service=service, month_value=request.GET.get("month"), day_value=request.GET.get("day"), clerk=clerk
+        service=service,
+        zone=request.time_zone,
+        month_value=request.GET.get("month"),
+        day_value=request.GET.get("day"),
+        clerk=clerk,
     )
     return render(
         request,
@@ -114,11 +118,17 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
         if form.is_valid():
             try:
                 appointment, _token = services.appointment_book(
-                    service=service, mode=mode, start=start, citizen=user, clerk=clerk, details=form.cleaned_data
+                    service=service,
+                    mode=mode,
+                    start=start,
+                    citizen=user,
+                    clerk=clerk,
+                    details=form.cleaned_data,
+                    citizen_time_zone=request.time_zone.key,
                 )
             except (services.SlotTaken, services.SlotUnavailable) as error:
                 messages.error(request, error.message)
-                day = start.astimezone(municipality.zone).date()
+                day = start.astimezone(request.time_zone).date()
                 separator = "&" if "?" in calendar_url else "?"
                 return redirect(f"{calendar_url}{separator}{urlencode({'month': f'{day:%Y-%m}', 'day': day})}")
             return redirect("appointments:booking", code=appointment.code)
@@ -142,7 +152,6 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
             "slot_value": start.isoformat(),
             "clerk": clerk,
             "clerk_value": clerk_value,
-            "zone_name": str(municipality.zone),
         },
     )
 
@@ -159,7 +168,6 @@ def _manage_context(appointment, *, token: str = "") -> dict:
     return {
         "appointment": appointment,
         "municipality": appointment.service.municipality,
-        "zone_name": str(appointment.service.municipality.zone),
         "reschedule_url": reverse(f"appointments:{prefix}_reschedule", args=args),
         "cancel_url": reverse(f"appointments:{prefix}_cancel", args=args),
         "new_url": reverse("appointments:start", kwargs={"municipality_slug": appointment.service.municipality.slug}),
@@ -193,9 +201,11 @@ def reschedule_page(request: HttpRequest, appointment, *, token: str = "") -> Ht
         return redirect("appointments:booking", code=appointment.code)
     calendar = calendar_context(
         service=appointment.service,
+        zone=request.time_zone,
         month_value=request.GET.get("month"),
         day_value=request.GET.get("day"),
         exclude=appointment,
+        initial_day=appointment.start.astimezone(request.time_zone).date(),
     )
     return render(
         request,

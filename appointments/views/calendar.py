@@ -1,7 +1,7 @@
-"""Step 4's month calendar, shared by booking and rescheduling."""
+"""Step 4's month calendar in the citizen's own days, shared by booking and rescheduling."""
 
 import calendar as pycalendar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -9,12 +9,13 @@ from django.utils.dates import WEEKDAYS_ABBR
 from appointments import selectors
 
 
-def parse_month(value: str | None, *, today: date) -> date:
+def parse_month(value: str | None) -> date | None:
+    """ "2026-12" → 1 December 2026; anything else (including years Python cannot hold) → None."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         return date(year, month, 1)
-    except (TypeError, ValueError):
-        return today.replace(day=1)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def parse_day(value: str | None) -> date | None:
@@ -25,40 +26,80 @@ def parse_day(value: str | None) -> date | None:
 
 
 def parse_slot(value: str | None) -> datetime | None:
-    """A slot's start as sent back by the page: an ISO instant in UTC."""
+    """A slot's start as sent back by the page: an ISO instant, returned in UTC; None if it is not one."""
     try:
         moment = datetime.fromisoformat(value or "")
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        # Instants at the ends of the calendar (9999-12-31T23:59:59-01:00) have no UTC form.
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
 
 
-def calendar_context(*, service, month_value, day_value, clerk=None, exclude=None) -> dict:
-    zone = service.municipality.zone
-    today = timezone.now().astimezone(zone).date()
-    month = parse_month(month_value, today=today)
-    last = date(month.year, month.month, pycalendar.monthrange(month.year, month.month)[1])
-    slots = selectors.slots_available(
-        service=service, day_from=max(month, today), day_to=last, clerk=clerk, exclude_appointment=exclude
-    )
-    weeks = []
-    for week in pycalendar.Calendar().monthdatescalendar(month.year, month.month):
-        weeks.append([{"date": day, "in_month": day.month == month.month, "free": day in slots} for day in week])
+def _month_end(month: date) -> date:
+    return month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
+
+
+def _month_next(month: date) -> date:
+    return _month_end(month) + timedelta(days=1)
+
+
+def calendar_context(*, service, zone, month_value, day_value, clerk=None, exclude=None, initial_day=None) -> dict:
+    """The month to show, its days with free times and the selected day's times, all in `zone`'s days.
+
+    Without a month in the address the calendar opens on `initial_day` (a booking being moved) or on the first
+    day that has a free time, wherever that is inside the booking horizon. A month outside the bookable range is
+    clamped to it, so no address can ask for a month before today or after the horizon.
+    """
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    _first_open, last_open = selectors.booking_days(service=service, zone=zone, now=now)
+    first_month, last_month = today.replace(day=1), max(today, last_open).replace(day=1)
     selected = parse_day(day_value)
+    month = parse_month(month_value) or (selected.replace(day=1) if selected else None)
+    searching = month is None and initial_day is None
+    month = month or (initial_day.replace(day=1) if initial_day else first_month)
+    month = min(max(month, first_month), last_month)
+
+    def free_days(month: date) -> dict:
+        return selectors.slots_by_local_day(
+            service=service,
+            zone=zone,
+            day_from=max(month, today),
+            day_to=_month_end(month),
+            clerk=clerk,
+            now=now,
+            exclude_appointment=exclude,
+        )
+
+    slots = free_days(month)
+    while searching and not slots and month < last_month:
+        month = _month_next(month)
+        slots = free_days(month)
+    if searching and not slots:
+        month = first_month
+        slots = free_days(month)
     if selected not in slots:
-        selected = next(iter(slots), None)
-    previous_month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-    next_month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        selected = initial_day if initial_day in slots else next(iter(slots), None)
+
+    weeks = [
+        [{"date": day, "in_month": day.month == month.month, "free": day in slots} for day in week]
+        for week in pycalendar.Calendar().monthdatescalendar(month.year, month.month)
+    ]
+    following = _month_next(month)
     return {
         "month": month,
         "weeks": weeks,
         "selected_day": selected,
         "day_slots": slots.get(selected, []) if selected else [],
-        "previous_month": previous_month if previous_month >= today.replace(day=1) else None,
-        "next_month": next_month,
-        "zone_name": str(zone),
+        "previous_month": (month - timedelta(days=1)).replace(day=1) if month > first_month else None,
+        "next_month": following if month < last_month else None,
+        # The next month's days open one by one; its first day can be booked from this date on.
+        "next_month_opens": following - timedelta(days=service.horizon_days) if month >= last_month else None,
+        "following_month": following,
+        "last_open_day": last_open,
         "has_slots": bool(slots),
+        "searched_horizon": searching and not slots,
         "weekday_labels": [WEEKDAYS_ABBR[index] for index in range(7)],
     }

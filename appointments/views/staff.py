@@ -1,6 +1,7 @@
 """The clerk's side: my calendar in the municipality's time, my hours and time off, my calendar feed."""
 
 from datetime import date, datetime, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,15 +18,28 @@ from appointments.ics import feed_ics
 from appointments.models import Appointment, TimeOff, WorkingHours
 from portal.registry import reference_staff_url
 
+# A calendar address may name any date; these bound it so the week's arithmetic stays inside the calendar.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9000, 12, 31)
 
-@login_required
-def calendar(request: HttpRequest) -> HttpResponse:
-    staff = selectors.staff_member_for(user=request.user)
+
+def _in_municipality_time(view):
+    """Gives the view the clerk's StaffMember and shows times in the municipality's zone, whatever the browser's."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        staff = selectors.staff_member_for(user=request.user)
+        with timezone.override(staff.municipality.zone):
+            return view(request, staff, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@_in_municipality_time
+def calendar(request: HttpRequest, staff) -> HttpResponse:
     zone = staff.municipality.zone
-    timezone.activate(zone)  # the clerk sees the municipality's time, whatever the browser's
     view = "week" if request.GET.get("view") == "week" else "day"
     try:
-        day = date.fromisoformat(request.GET.get("date", ""))
+        day = min(max(date.fromisoformat(request.GET.get("date", "")), FIRST_DAY), LAST_DAY)
     except ValueError:
         day = timezone.now().astimezone(zone).date()
     first = day - timedelta(days=day.weekday()) if view == "week" else day
@@ -95,10 +109,8 @@ def _back(request, appointment) -> str:
     return reverse("appointments:staff_calendar") + f"?date={day.isoformat()}"
 
 
-@login_required
-def availability(request: HttpRequest) -> HttpResponse:
-    staff = selectors.staff_member_for(user=request.user)
-    timezone.activate(staff.municipality.zone)
+@_in_municipality_time
+def availability(request: HttpRequest, staff) -> HttpResponse:
     hours_form, off_form = WorkingHoursForm(prefix="hours"), TimeOffForm(prefix="off")
     feed_url = None
     if request.method == "POST":

@@ -19,3 +19,13 @@ def language_url(context, language_code: str) -> str:
     bare = path.removeprefix("/en/")
     bare = bare if bare.startswith("/") else f"/{bare}"
     return bare if language_code == settings.LANGUAGE_CODE else f"/{language_code}{bare}"
+
+
+@register.simple_tag(takes_context=True)
+def time_zone_label(context, at=None) -> str:
+    """The zone this page's times are shown in, in words («(UTC+02:00) Αθήνα — Ώρα Ανατολικής Ευρώπης»)."""
+    from django.utils import timezone
+
+    from portal.timezones import zone_label
+
+    return zone_label(timezone.get_current_timezone(), at=at)

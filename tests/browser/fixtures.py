@@ -46,7 +46,7 @@ def _page(browser: Browser, **context_options) -> Page:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Page:
-    page = _page(browser, viewport={"width": 1280, "height": 900}, locale="el-GR")
+    page = _page(browser, viewport={"width": 1280, "height": 900}, locale="el-GR", timezone_id="Europe/Athens")
     yield page
     page.context.close()
 
@@ -60,6 +60,7 @@ def phone_page(browser: Browser, live_server) -> Page:
         is_mobile=True,
         has_touch=True,
         locale="el-GR",
+        timezone_id="Europe/Athens",
     )
     yield page
     page.context.close()

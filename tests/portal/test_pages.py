@@ -8,7 +8,7 @@ def test_home_lists_municipalities_in_greek(client, chania, thessaloniki):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="el">' in html
+    assert '<html lang="el" data-time-zone="Europe/Athens">' in html
     assert "Επιλέξτε τον δήμο σας" in html
     assert "Δήμος Χανίων" in html and "Δήμος Θεσσαλονίκης" in html
 
@@ -16,7 +16,7 @@ def test_home_lists_municipalities_in_greek(client, chania, thessaloniki):
 def test_home_in_english_under_its_prefix(client, chania):
     response = client.get("/en/")
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" data-time-zone="Europe/Athens">' in html
     assert "Choose your municipality" in html
     assert "Municipality of Chania" in html
 
