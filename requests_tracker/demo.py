@@ -213,7 +213,7 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 
 def demo_load_erequests(say) -> None:
     from identity_verification.demo import CLERK as CHANIA_CLERK
-    from requests_tracker import erequest_services, uploads
+    from requests_tracker import services, uploads
     from requests_tracker.models import ERequest, ERequestType
     from requests_tracker.services import attachment_stage
 
@@ -233,7 +233,7 @@ def demo_load_erequests(say) -> None:
     say(f"  {len(types)} e-request types in Chania  (http://127.0.0.1:8000/requests/chania/e/)")
     clerk = User.objects.filter(username=CHANIA_CLERK[0]).first()
     if clerk is not None:
-        clerk.groups.add(erequest_services.erequests_group_ensure())
+        clerk.groups.add(services.erequests_group_ensure())
         clerk.departments.add(*{erequest_type.department for erequest_type in types})
         say(f"  e-requests clerk (Chania)  {CHANIA_CLERK[0]}  (http://127.0.0.1:8000/requests/chania/e-staff/)")
     citizen = User.objects.filter(username="citizen.verified", identity_verified_at__isnull=False).first()
@@ -245,7 +245,7 @@ def demo_load_erequests(say) -> None:
     ]:
         checked = uploads.upload_check(_BytesFile(DEMO_PDF), name="έγγραφο.pdf")
         staged = attachment_stage(user=citizen, checked=checked)
-        erequest_services.erequest_file(
+        services.erequest_file(
             citizen=citizen,
             erequest_type=erequest_type,
             subject=subject,

@@ -3,16 +3,16 @@
 from datetime import timedelta
 
 from dateutil import parser as dateparser
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.models import Municipality
+from requests_tracker import selectors
 from requests_tracker import services as request_services
 from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, geocode
-from requests_tracker.models import ApiKey, Attachment, Category, Request, StatusChange
+from requests_tracker.models import ApiKey, Category, Request
 from requests_tracker.open311.render import error, respond
 
 MAX_RESULTS = 1000
@@ -90,7 +90,7 @@ def _service(category: Category) -> dict:
 @_handle
 def services(request, *, fmt):
     municipality = _jurisdiction(request)
-    categories = Category.objects.filter(municipality=municipality).select_related("department")
+    categories = selectors.open311_services(municipality=municipality)
     return respond([_service(category) for category in categories], fmt=fmt, root="services", item="service")
 
 
@@ -101,16 +101,6 @@ def service_definition(request, *, code, fmt):
     if not Category.objects.filter(municipality=municipality, code=code).exists():
         raise Open311Error(404, f"Unknown service_code: {code}")
     return respond({"service_code": code, "attributes": []}, fmt=fmt, root="service_definition", item=None)
-
-
-def _requests_queryset(municipality):
-    last_note = StatusChange.objects.filter(request=OuterRef("pk")).exclude(note="").order_by("-created_at", "-pk")
-    first_image = Attachment.objects.filter(request=OuterRef("pk"), kind=Attachment.Kind.IMAGE).order_by("pk")
-    return (
-        Request.objects.filter(municipality=municipality)
-        .select_related("category", "department")
-        .annotate(status_notes=Subquery(last_note.values("note")[:1]), media_id=Subquery(first_image.values("pk")[:1]))
-    )
 
 
 def _as_open311(request, citizen_request: Request, zone) -> dict:
@@ -155,7 +145,7 @@ def requests(request, *, fmt):
     if request.method == "POST":
         return _create(request, fmt=fmt)
     municipality = _jurisdiction(request)
-    queryset = _requests_queryset(municipality)
+    queryset = selectors.open311_requests(municipality=municipality)
     ids = [value.strip().upper() for value in request.GET.get("service_request_id", "").split(",") if value.strip()]
     if ids:
         queryset = queryset.filter(code__in=ids[:MAX_RESULTS])  # the standard: ids override the other filters
@@ -195,7 +185,7 @@ def requests(request, *, fmt):
 @_handle
 def request_one(request, *, request_id, fmt):
     municipality = _jurisdiction(request)
-    row = _requests_queryset(municipality).filter(code=request_id.upper()).first()
+    row = selectors.open311_requests(municipality=municipality).filter(code=request_id.upper()).first()
     if row is None:
         raise Open311Error(404, f"Unknown service_request_id: {request_id}")
     return respond([_as_open311(request, row, municipality.zone)], fmt=fmt, root="service_requests", item="request")

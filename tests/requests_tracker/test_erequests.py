@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from requests_tracker import erequest_services, tasks, uploads
+from requests_tracker import services, tasks, uploads
 from requests_tracker.models import Attachment, ERequest, ProtocolCounter
 from requests_tracker.protocol import ProtocolUnavailable
 from tests.requests_tracker import erequest_fixtures
@@ -75,7 +75,7 @@ def test_a_failing_protocol_keeps_the_erequest_and_the_task_numbers_it_later(
     assert erequest.status == Status.SUBMITTED and erequest.protocol_number is None
     assert erequest.attachments.count() == 1
     assert not ProtocolCounter.objects.filter(last_number__gt=0).exists()  # the failed try took no number
-    assert erequest_services.erequests_unnumbered(older_than=timedelta(0)) == [erequest.pk]
+    assert services.erequests_unnumbered(older_than=timedelta(0)) == [erequest.pk]
 
     settings.PROTOCOL_BACKEND = "requests_tracker.protocol.DatabaseProtocol"
     assert tasks.erequest_number(erequest.pk) is True
@@ -85,7 +85,7 @@ def test_a_failing_protocol_keeps_the_erequest_and_the_task_numbers_it_later(
 
 
 def test_only_verified_citizens_file(citizen, erequest_types):
-    with pytest.raises(erequest_services.RequestError):
+    with pytest.raises(services.RequestError):
         file_erequest(citizen, erequest_types["land_use"])
 
 
@@ -213,7 +213,7 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
 ):
     erequest = file_erequest(verified, erequest_types["land_use"], delivery_method="post", postal_address="Οδός 1")
     checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
-    erequest_services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(erequest_clerk).post(
             url(erequest, "manage") + "dispatch/",
@@ -247,7 +247,7 @@ def test_nobody_else_sees_an_erequest_or_its_files(
 ):
     erequest = file_erequest(verified, erequest_types["land_use"])
     checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
-    erequest_services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
     (document,) = erequest.attachments.exclude(pk=erequest.answer_id)
     files = [f"/requests/files/{document.pk}/", f"/requests/files/{erequest.answer_id}/"]
     other_department_clerk = erequest_fixtures.make_erequest_clerk("clerk.it", chania)
@@ -294,13 +294,13 @@ def test_unverified_user_fixture_exists(chania):
 
 
 def test_reference_lookup_for_appointments(verified, erequest_types, chania):
-    from requests_tracker import erequest_selectors
+    from requests_tracker import selectors
 
     erequest = file_erequest(verified, erequest_types["land_use"])
-    ((label, subject),) = erequest_selectors.erequests_for_reference(citizen=verified, municipality=chania)
+    ((label, subject),) = selectors.erequests_for_reference(citizen=verified, municipality=chania)
     assert label == erequest.protocol_label and subject == erequest.subject
-    assert erequest_selectors.erequest_by_reference(municipality=chania, reference=label) == erequest
-    assert erequest_selectors.erequest_by_reference(municipality=chania, reference="999/01-01-2020") is None
+    assert selectors.erequest_by_reference(municipality=chania, reference=label) == erequest
+    assert selectors.erequest_by_reference(municipality=chania, reference="999/01-01-2020") is None
 
 
 def test_admin_pages_of_erequests(verified, erequest_types, chania, erequest_clerk):

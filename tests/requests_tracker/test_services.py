@@ -152,8 +152,8 @@ def test_comments_count_and_hiding(reporter, neighbour, categories, clerk):
 def test_personal_data_export_and_erase(reporter, neighbour, categories):
     request = make_request(reporter, categories["bins"])
     services.vote_add(request=request, citizen=neighbour)
-    assert services.citizen_data_export(reporter)["requests"][0]["code"] == request.code
-    services.citizen_data_erase(neighbour)
-    services.citizen_data_erase(reporter)
+    assert services.requests_data_export(reporter)["requests"][0]["code"] == request.code
+    services.requests_data_erase(neighbour)
+    services.requests_data_erase(reporter)
     request.refresh_from_db()
     assert request.reporter is None and request.vote_count == 0

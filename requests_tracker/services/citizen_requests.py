@@ -1,13 +1,9 @@
-"""Writes for citizen requests: filing, editing, the staff workflow, votes, comments, attachments, API keys."""
+"""Writes for citizen requests: filing, editing, the staff workflow, votes and comments."""
 
-import secrets
-import uuid
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
-from django.template.defaultfilters import filesizeformat
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +12,6 @@ from portal.services import audit_log, email_enqueue
 from requests_tracker import uploads
 from requests_tracker.geocoding import municipality_area
 from requests_tracker.models import (
-    ApiKey,
     Attachment,
     Category,
     Comment,
@@ -26,28 +21,10 @@ from requests_tracker.models import (
     code_generate,
     code_prefix,
 )
+from requests_tracker.services.shared import NotEditable, RequestError, timeline_transition
 
 Status = Request.Status
 Resolution = Request.Resolution
-
-
-class RequestError(Exception):
-    """A refusal with a message for the citizen or clerk."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class StatusChanged(RequestError):
-    """Someone else changed the status first (the compare-and-swap found another status)."""
-
-
-class NotEditable(RequestError):
-    pass
 
 
 class OutsideArea(RequestError):
@@ -167,41 +144,6 @@ def request_withdraw(*, request: Request, user) -> None:
         )
 
 
-# --- Attachments
-
-
-def attachment_stage(*, user, checked: uploads.CheckedUpload, staged_ids: list[int] = ()) -> Attachment:
-    """Store a checked upload before its request exists; `staged_ids` are the form's others (for the totals)."""
-    existing = Attachment.objects.filter(pk__in=staged_ids, uploaded_by=user, request=None, erequest=None)
-    attachment_limits_check(existing=existing, adding=checked.size)
-    name = uuid.uuid4().hex
-    attachment = Attachment(
-        uploaded_by=user,
-        kind=checked.kind,
-        original_name=checked.original_name,
-        size=checked.size,
-        content_type=checked.content_type,
-    )
-    # Server-generated names: nothing of the citizen's file name reaches the file system.
-    attachment.file.save(f"{name}.{checked.extension}", ContentFile(checked.content), save=False)
-    if checked.thumbnail:
-        attachment.thumbnail.save(f"{name}.jpg", ContentFile(checked.thumbnail), save=False)
-    attachment.save()
-    return attachment
-
-
-def attachment_limits_check(*, existing, adding: int) -> None:
-    totals = existing.aggregate(total=Sum("size"))
-    count = existing.count()
-    if count + 1 > uploads.MAX_FILES:
-        raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
-    if (totals["total"] or 0) + adding > uploads.MAX_TOTAL_SIZE:
-        raise RequestError(
-            _("The files of one request may add up to %(limit)s at most.")
-            % {"limit": filesizeformat(uploads.MAX_TOTAL_SIZE)}
-        )
-
-
 def attachments_attach(*, request: Request, attachments, user) -> None:
     ids = [attachment.pk for attachment in attachments]
     if not ids:
@@ -210,20 +152,6 @@ def attachments_attach(*, request: Request, attachments, user) -> None:
     if already + len(ids) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
     Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None).update(request=request)
-
-
-def attachment_remove(*, attachment: Attachment, user) -> None:
-    request = attachment.request
-    if attachment.erequest_id is not None:
-        raise NotEditable(_("The files of an e-request stay with it: it is in the municipality's protocol."))
-    if request is not None and (request.reporter_id != user.pk or not request.is_editable):
-        raise NotEditable(_("This request can no longer be edited."))
-    if request is None and attachment.uploaded_by_id != user.pk:
-        raise NotEditable(_("This file is not yours."))
-    attachment.file.delete(save=False)
-    if attachment.thumbnail:
-        attachment.thumbnail.delete(save=False)
-    attachment.delete()
 
 
 # --- Staff workflow
@@ -279,50 +207,6 @@ def status_change(
         request.refresh_from_db()
         _status_notify(request=request, note=note.strip())
     return request
-
-
-def timeline_transition(
-    *,
-    target,
-    from_status: str,
-    to_status: str,
-    actor,
-    audit_action: str,
-    note: str = "",
-    resolution: str = "",
-    changes: dict | None = None,
-) -> None:
-    """Compare-and-swap `target` (a Request or an ERequest) from `from_status` to `to_status`, with its timeline entry.
-
-    The status in the UPDATE's filter is the guard: of two clerks deciding at once, the second finds another status,
-    changes nothing and gets StatusChanged. The timeline entry and the audit record commit with the change or not
-    at all. Used by public requests and e-requests alike, so both have one way to move and one timeline.
-    """
-    model = type(target)
-    now = timezone.now()
-    with transaction.atomic():
-        changed = model.objects.filter(pk=target.pk, status=from_status).update(
-            status=to_status, updated_at=now, **(changes or {})
-        )
-        if changed != 1:
-            raise StatusChanged(_("Someone else changed this request's status in the meantime. Reload and check."))
-        parent = {"request": target} if model is Request else {"erequest": target}
-        StatusChange.objects.create(
-            **parent,
-            from_status=from_status,
-            to_status=to_status,
-            resolution=resolution,
-            changed_by=actor if actor is not None and actor.is_authenticated else None,
-            note=note.strip(),
-            created_at=now,
-        )
-        audit_log(
-            action=audit_action,
-            target=target,
-            actor=actor,
-            municipality=target.municipality,
-            data={"from": from_status, "to": to_status, "resolution": resolution},
-        )
 
 
 def _status_notify(*, request: Request, note: str) -> None:
@@ -434,51 +318,3 @@ def requests_group_ensure():
             )
         )
     return group
-
-
-# --- Open311 API keys
-
-
-def api_key_create(*, municipality: Municipality, name: str) -> tuple[ApiKey, str]:
-    """A new key; the clear text is returned once and never stored."""
-    key = secrets.token_urlsafe(32)
-    api_key = ApiKey.objects.create(municipality=municipality, name=name, key_hash=ApiKey.hash(key), key_prefix=key[:8])
-    return api_key, key
-
-
-# --- Personal data (accounts.registry)
-
-
-def citizen_data_export(user) -> dict:
-    return {
-        "requests": [
-            {
-                "code": request.code,
-                "title": request.title,
-                "description": request.description,
-                "address": request.address,
-                "latitude": str(request.latitude),
-                "longitude": str(request.longitude),
-                "status": request.status,
-                "created_at": request.created_at.isoformat(),
-            }
-            for request in Request.objects.filter(reporter=user)
-        ],
-        "comments": [
-            {"request": comment.request.code, "body": comment.body, "created_at": comment.created_at.isoformat()}
-            for comment in Comment.objects.filter(author=user).select_related("request")
-        ],
-        "votes": list(Vote.objects.filter(citizen=user).values_list("request__code", flat=True)),
-    }
-
-
-def citizen_data_erase(user) -> None:
-    """Public requests stay (the municipality's record of the problem), without the reporter; votes go."""
-    for request_id in Vote.objects.filter(citizen=user).values_list("request_id", flat=True):
-        Request.objects.filter(pk=request_id).update(vote_count=F("vote_count") - 1)
-    Vote.objects.filter(citizen=user).delete()
-    Request.objects.filter(reporter=user).update(reporter=None)
-    Comment.objects.filter(author=user).update(author=None)
-    for attachment in Attachment.objects.filter(uploaded_by=user, request=None, erequest=None):
-        attachment.file.delete(save=False)
-        attachment.delete()

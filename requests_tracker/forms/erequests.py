@@ -1,8 +1,10 @@
+"""Forms of e-requests: the citizen's application and the clerk's steps (start, reject, answer, dispatch)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from requests_tracker import uploads
-from requests_tracker.forms import MultipleFileField, MultipleFileInput
+from requests_tracker.forms.shared import MultipleFileField, MultipleFileInput
 from requests_tracker.models import DeliveryMethod, ERequestType
 
 

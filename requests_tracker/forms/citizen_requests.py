@@ -1,22 +1,13 @@
+"""Forms of citizen requests: filing and editing, comments, and the clerk's status, department and category."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department
 from requests_tracker import uploads
+from requests_tracker.forms.shared import MultipleFileField, MultipleFileInput
 from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, geocode
 from requests_tracker.models import Category, Request
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class RequestForm(forms.Form):

@@ -1,0 +1,62 @@
+"""Personal data (accounts.registry): what a citizen's export holds of this app, and what erasing them does."""
+
+from django.db.models import F
+
+from requests_tracker.models import Attachment, Comment, ERequest, Request, Vote
+
+
+def requests_data_export(user) -> dict:
+    return {
+        "requests": [
+            {
+                "code": request.code,
+                "title": request.title,
+                "description": request.description,
+                "address": request.address,
+                "latitude": str(request.latitude),
+                "longitude": str(request.longitude),
+                "status": request.status,
+                "created_at": request.created_at.isoformat(),
+            }
+            for request in Request.objects.filter(reporter=user)
+        ],
+        "comments": [
+            {"request": comment.request.code, "body": comment.body, "created_at": comment.created_at.isoformat()}
+            for comment in Comment.objects.filter(author=user).select_related("request")
+        ],
+        "votes": list(Vote.objects.filter(citizen=user).values_list("request__code", flat=True)),
+    }
+
+
+def requests_data_erase(user) -> None:
+    """Public requests stay (the municipality's record of the problem), without the reporter; votes go."""
+    for request_id in Vote.objects.filter(citizen=user).values_list("request_id", flat=True):
+        Request.objects.filter(pk=request_id).update(vote_count=F("vote_count") - 1)
+    Vote.objects.filter(citizen=user).delete()
+    Request.objects.filter(reporter=user).update(reporter=None)
+    Comment.objects.filter(author=user).update(author=None)
+    for attachment in Attachment.objects.filter(uploaded_by=user, request=None, erequest=None):
+        attachment.file.delete(save=False)
+        attachment.delete()
+
+
+def erequests_data_export(user) -> dict:
+    return {
+        "erequests": [
+            {
+                "protocol": erequest.protocol_label,
+                "type": erequest.type.name_el,
+                "subject": erequest.subject,
+                "description": erequest.description,
+                "delivery_method": erequest.delivery_method,
+                "postal_address": erequest.postal_address,
+                "status": erequest.status,
+                "created_at": erequest.created_at.isoformat(),
+            }
+            for erequest in ERequest.objects.filter(citizen=user).select_related("type")
+        ]
+    }
+
+
+def erequests_data_erase(user) -> None:
+    """E-requests are entries of the municipality's protocol, kept as the archives law says; nothing is erased."""
