@@ -143,14 +143,14 @@ def request_get(*, municipality: Municipality, code: str) -> Request:
         raise Http404 from error
 
 
-def request_detail_parts(*, request: Request, user) -> dict:
-    is_staff = is_clerk(user=user, municipality=request.municipality)
-    comments = request.comments.select_related("author")
+def request_detail_parts(*, citizen_request: Request, user) -> dict:
+    is_staff = is_clerk(user=user, municipality=citizen_request.municipality)
+    comments = citizen_request.comments.select_related("author")
     return {
-        "attachments": list(request.attachments.all()),
+        "attachments": list(citizen_request.attachments.all()),
         "comments": list(comments),
-        "timeline": list(request.timeline.select_related("changed_by")),
-        "has_voted": user.is_authenticated and Vote.objects.filter(request=request, citizen=user).exists(),
+        "timeline": list(citizen_request.timeline.select_related("changed_by")),
+        "has_voted": user.is_authenticated and Vote.objects.filter(request=citizen_request, citizen=user).exists(),
         "is_clerk": is_staff,
     }
 
@@ -175,5 +175,5 @@ def staff_queue(*, municipality: Municipality, department_id: int | None, status
     return queryset.order_by("created_at", "pk")
 
 
-def comments_visible(*, request: Request) -> QuerySet[Comment]:
-    return request.comments.filter(is_hidden=False)
+def comments_visible(*, citizen_request: Request) -> QuerySet[Comment]:
+    return citizen_request.comments.filter(is_hidden=False)

@@ -63,7 +63,7 @@ def request_create(
         for _attempt in range(5):
             try:
                 with transaction.atomic():  # a savepoint: a (very unlikely) code collision retries with a new one
-                    request = Request.objects.create(
+                    citizen_request = Request.objects.create(
                         code=code_generate(code_prefix(municipality)),
                         municipality=municipality,
                         category=category,
@@ -83,16 +83,21 @@ def request_create(
         else:
             raise RequestError(_("Could not file the request; please try again."))
         StatusChange.objects.create(
-            request=request, from_status="", to_status=Status.REGISTERED, changed_by=reporter, note=note, created_at=now
+            request=citizen_request,
+            from_status="",
+            to_status=Status.REGISTERED,
+            changed_by=reporter,
+            note=note,
+            created_at=now,
         )
-        attachments_attach(request=request, attachments=attachments, user=reporter)
-        audit_log(action="requests.request.created", target=request, actor=reporter, municipality=municipality)
-    return request
+        attachments_attach(citizen_request=citizen_request, attachments=attachments, user=reporter)
+        audit_log(action="requests.request.created", target=citizen_request, actor=reporter, municipality=municipality)
+    return citizen_request
 
 
 def request_update(
     *,
-    request: Request,
+    citizen_request: Request,
     user,
     category: Category,
     title: str,
@@ -103,13 +108,13 @@ def request_update(
     attachments: list[Attachment] = (),
 ) -> Request:
     """The reporter's edit, allowed only while Registered (compare-and-swap on the status)."""
-    if request.reporter_id != getattr(user, "pk", None):
+    if citizen_request.reporter_id != getattr(user, "pk", None):
         raise NotEditable(_("Only the citizen who filed a request may edit it."))
-    if category.municipality_id != request.municipality_id:
+    if category.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose one of this municipality's categories."))
-    location_check(municipality=request.municipality, latitude=latitude, longitude=longitude)
+    location_check(municipality=citizen_request.municipality, latitude=latitude, longitude=longitude)
     with transaction.atomic():
-        changed = Request.objects.filter(pk=request.pk, status=Status.REGISTERED).update(
+        changed = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).update(
             category=category,
             department=category.department,
             title=title.strip(),
@@ -121,37 +126,42 @@ def request_update(
         )
         if changed != 1:
             raise NotEditable(_("This request can no longer be edited: the municipality has already taken it up."))
-        attachments_attach(request=request, attachments=attachments, user=user)
-        audit_log(action="requests.request.edited", target=request, actor=user, municipality=request.municipality)
-    request.refresh_from_db()
-    return request
+        attachments_attach(citizen_request=citizen_request, attachments=attachments, user=user)
+        audit_log(
+            action="requests.request.edited",
+            target=citizen_request,
+            actor=user,
+            municipality=citizen_request.municipality,
+        )
+    citizen_request.refresh_from_db()
+    return citizen_request
 
 
-def request_withdraw(*, request: Request, user) -> None:
-    if request.reporter_id != getattr(user, "pk", None):
+def request_withdraw(*, citizen_request: Request, user) -> None:
+    if citizen_request.reporter_id != getattr(user, "pk", None):
         raise NotEditable(_("Only the citizen who filed a request may withdraw it."))
     with transaction.atomic():
         # The status in the filter makes the check and the delete one statement: no clerk can slip in between.
-        deleted, _rows = Request.objects.filter(pk=request.pk, status=Status.REGISTERED).delete()
+        deleted, _rows = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).delete()
         if not deleted:
             raise NotEditable(_("This request can no longer be withdrawn: the municipality has already taken it up."))
         audit_log(
             action="requests.request.withdrawn",
-            target=request,
+            target=citizen_request,
             actor=user,
-            municipality=request.municipality,
-            data={"code": request.code},
+            municipality=citizen_request.municipality,
+            data={"code": citizen_request.code},
         )
 
 
-def attachments_attach(*, request: Request, attachments, user) -> None:
+def attachments_attach(*, citizen_request: Request, attachments, user) -> None:
     ids = [attachment.pk for attachment in attachments]
     if not ids:
         return
-    already = request.attachments.count()
+    already = citizen_request.attachments.count()
     if already + len(ids) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
-    Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None).update(request=request)
+    Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None).update(request=citizen_request)
 
 
 # --- Staff workflow
@@ -159,7 +169,7 @@ def attachments_attach(*, request: Request, attachments, user) -> None:
 
 def status_change(
     *,
-    request: Request,
+    citizen_request: Request,
     to_status: str,
     clerk,
     note: str = "",
@@ -171,7 +181,7 @@ def status_change(
     Moving back (e.g. a closed request re-opened) is allowed with a note. Closing needs a resolution; a duplicate
     needs the original. The reporter and every voter are e-mailed, each in their own language, after the commit.
     """
-    from_status = request.status
+    from_status = citizen_request.status
     if to_status not in Status.values:
         raise RequestError(_("Unknown status."))
     if to_status == from_status:
@@ -183,15 +193,15 @@ def status_change(
         if resolution not in Resolution.values:
             raise RequestError(_("Choose how the request was closed."))
         if resolution == Resolution.DUPLICATE:
-            if duplicate_of is None or duplicate_of.pk == request.pk:
+            if duplicate_of is None or duplicate_of.pk == citizen_request.pk:
                 raise RequestError(_("Choose the original request that this one duplicates."))
-            if duplicate_of.municipality_id != request.municipality_id:
+            if duplicate_of.municipality_id != citizen_request.municipality_id:
                 raise RequestError(_("The original must be a request of the same municipality."))
     else:
         resolution, duplicate_of = "", None
     with transaction.atomic():
         timeline_transition(
-            target=request,
+            target=citizen_request,
             from_status=from_status,
             to_status=to_status,
             actor=clerk,
@@ -204,84 +214,88 @@ def status_change(
                 "closed_at": timezone.now() if to_status == Status.CLOSED else None,
             },
         )
-        request.refresh_from_db()
-        _status_notify(request=request, note=note.strip())
-    return request
+        citizen_request.refresh_from_db()
+        _status_notify(citizen_request=citizen_request, note=note.strip())
+    return citizen_request
 
 
-def _status_notify(*, request: Request, note: str) -> None:
+def _status_notify(*, citizen_request: Request, note: str) -> None:
     from accounts.models import User
 
     recipients = User.objects.filter(is_active=True).exclude(email="")
-    recipients = recipients.filter(pk=request.reporter_id) | recipients.filter(request_votes__request=request)
+    recipients = recipients.filter(pk=citizen_request.reporter_id) | recipients.filter(
+        request_votes__request=citizen_request
+    )
     for user in recipients.distinct():
         email_enqueue(
             to=[user.email],
             template="requests_tracker/email/status_changed",
-            context={"request": request, "note": note, "recipient": user},
+            context={"citizen_request": citizen_request, "note": note, "recipient": user},
             language=user.language,
         )
 
 
-def department_assign(*, request: Request, department: Department | None, clerk) -> None:
-    if department is not None and department.municipality_id != request.municipality_id:
+def department_assign(*, citizen_request: Request, department: Department | None, clerk) -> None:
+    if department is not None and department.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose a department of this municipality."))
-    Request.objects.filter(pk=request.pk).update(department=department, updated_at=timezone.now())
+    Request.objects.filter(pk=citizen_request.pk).update(department=department, updated_at=timezone.now())
     audit_log(
         action="requests.request.department_assigned",
-        target=request,
+        target=citizen_request,
         actor=clerk,
-        municipality=request.municipality,
+        municipality=citizen_request.municipality,
         data={"department": department.pk if department else None},
     )
 
 
-def category_change(*, request: Request, category: Category, clerk) -> None:
+def category_change(*, citizen_request: Request, category: Category, clerk) -> None:
     """Re-file a request (typically one filed under «Other»); it goes to the new category's department."""
-    if category.municipality_id != request.municipality_id:
+    if category.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose one of this municipality's categories."))
-    Request.objects.filter(pk=request.pk).update(
+    Request.objects.filter(pk=citizen_request.pk).update(
         category=category, department=category.department, updated_at=timezone.now()
     )
     audit_log(
         action="requests.request.recategorised",
-        target=request,
+        target=citizen_request,
         actor=clerk,
-        municipality=request.municipality,
-        data={"from": request.category_id, "to": category.pk},
+        municipality=citizen_request.municipality,
+        data={"from": citizen_request.category_id, "to": category.pk},
     )
 
 
 # --- Votes and comments
 
 
-def vote_add(*, request: Request, citizen) -> bool:
+def vote_add(*, citizen_request: Request, citizen) -> bool:
     """True if the vote was counted; voting twice changes nothing. Never on one's own request."""
-    if request.reporter_id == citizen.pk:
+    if citizen_request.reporter_id == citizen.pk:
         raise RequestError(_("You filed this request yourself, so you cannot vote for it."))
     with transaction.atomic():
-        _vote, created = Vote.objects.get_or_create(request=request, citizen=citizen)
+        _vote, created = Vote.objects.get_or_create(request=citizen_request, citizen=citizen)
         if created:
             # F(): the counter moves in the same transaction as the row, whatever other voters do at the same time.
-            Request.objects.filter(pk=request.pk).update(vote_count=F("vote_count") + 1)
+            Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") + 1)
     return created
 
 
-def vote_remove(*, request: Request, citizen) -> bool:
+def vote_remove(*, citizen_request: Request, citizen) -> bool:
     with transaction.atomic():
-        deleted, _rows = Vote.objects.filter(request=request, citizen=citizen).delete()
+        deleted, _rows = Vote.objects.filter(request=citizen_request, citizen=citizen).delete()
         if deleted:
-            Request.objects.filter(pk=request.pk).update(vote_count=F("vote_count") - 1)
+            Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") - 1)
     return bool(deleted)
 
 
-def comment_add(*, request: Request, author, body: str, is_staff_reply: bool = False) -> Comment:
+def comment_add(*, citizen_request: Request, author, body: str, is_staff_reply: bool = False) -> Comment:
     body = body.strip()
     if not body:
         raise RequestError(_("Write a comment before sending it."))
     with transaction.atomic():
-        comment = Comment.objects.create(request=request, author=author, body=body, is_staff_reply=is_staff_reply)
-        Request.objects.filter(pk=request.pk).update(comment_count=F("comment_count") + 1)
+        comment = Comment.objects.create(
+            request=citizen_request, author=author, body=body, is_staff_reply=is_staff_reply
+        )
+        Request.objects.filter(pk=citizen_request.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 

@@ -9,16 +9,16 @@ def requests_data_export(user) -> dict:
     return {
         "requests": [
             {
-                "code": request.code,
-                "title": request.title,
-                "description": request.description,
-                "address": request.address,
-                "latitude": str(request.latitude),
-                "longitude": str(request.longitude),
-                "status": request.status,
-                "created_at": request.created_at.isoformat(),
+                "code": citizen_request.code,
+                "title": citizen_request.title,
+                "description": citizen_request.description,
+                "address": citizen_request.address,
+                "latitude": str(citizen_request.latitude),
+                "longitude": str(citizen_request.longitude),
+                "status": citizen_request.status,
+                "created_at": citizen_request.created_at.isoformat(),
             }
-            for request in Request.objects.filter(reporter=user)
+            for citizen_request in Request.objects.filter(reporter=user)
         ],
         "comments": [
             {"request": comment.request.code, "body": comment.body, "created_at": comment.created_at.isoformat()}

@@ -117,12 +117,12 @@ def attachment_limits_check(*, existing, adding: int) -> None:
 
 
 def attachment_remove(*, attachment: Attachment, user) -> None:
-    request = attachment.request
+    citizen_request = attachment.request
     if attachment.erequest_id is not None:
         raise NotEditable(_("The files of an e-request stay with it: it is in the municipality's protocol."))
-    if request is not None and (request.reporter_id != user.pk or not request.is_editable):
+    if citizen_request is not None and (citizen_request.reporter_id != user.pk or not citizen_request.is_editable):
         raise NotEditable(_("This request can no longer be edited."))
-    if request is None and attachment.uploaded_by_id != user.pk:
+    if citizen_request is None and attachment.uploaded_by_id != user.pk:
         raise NotEditable(_("This file is not yours."))
     attachment.file.delete(save=False)
     if attachment.thumbnail:

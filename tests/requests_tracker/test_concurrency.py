@@ -30,9 +30,9 @@ def _change_at_once(request_id: int, clerks) -> list:
 
     def change(index, clerk):
         try:
-            request = Request.objects.get(pk=request_id)
+            citizen_request = Request.objects.get(pk=request_id)
             barrier.wait()
-            services.status_change(request=request, to_status="acknowledged", clerk=clerk)
+            services.status_change(citizen_request=citizen_request, to_status="acknowledged", clerk=clerk)
             outcomes[index] = "changed"
         except services.StatusChanged as error:
             outcomes[index] = error

@@ -21,7 +21,7 @@ def parse_xml(content: bytes):
 def filed(reporter, categories, clerk):
     open_one = make_request(reporter, categories["potholes"], title="Ανοιχτό")
     closed = make_request(reporter, categories["bins"], title="Κλειστό")
-    services.status_change(request=closed, to_status="closed", clerk=clerk, resolution="resolved", note="Έγινε")
+    services.status_change(citizen_request=closed, to_status="closed", clerk=clerk, resolution="resolved", note="Έγινε")
     return open_one, closed
 
 
@@ -96,8 +96,8 @@ def test_post_needs_a_valid_key_and_a_known_service(client, categories, api_key)
     created = client.post(f"{BASE}/requests.json", {**data, "api_key": api_key})
     assert created.status_code == 200
     code = created.json()[0]["service_request_id"]
-    request = Request.objects.get(code=code)
-    assert request.status == Request.Status.REGISTERED and request.timeline.count() == 1
+    citizen_request = Request.objects.get(code=code)
+    assert citizen_request.status == Request.Status.REGISTERED and citizen_request.timeline.count() == 1
 
 
 def test_api_keys_are_stored_hashed(thessaloniki, api_key):

@@ -27,9 +27,9 @@ def test_file_a_request_without_javascript_with_a_photo_and_a_pdf(client, report
     data = _form(categories, files=[upload("photo.jpg", image_bytes("JPEG")), upload("letter.pdf", PDF_BYTES)])
     response = client.post(reverse("requests_tracker:create", args=["thessaloniki"]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    request = Request.objects.get()
-    assert response["Location"].endswith(f"/r/{request.code}/")
-    assert sorted(request.attachments.values_list("kind", flat=True)) == ["document", "image"]
+    citizen_request = Request.objects.get()
+    assert response["Location"].endswith(f"/r/{citizen_request.code}/")
+    assert sorted(citizen_request.attachments.values_list("kind", flat=True)) == ["document", "image"]
 
 
 def test_address_alone_is_geocoded_on_submit(client, reporter, categories, geocoder):
@@ -104,36 +104,36 @@ def test_xhr_upload_endpoint(client, reporter, categories):
 
 
 def test_edit_is_locked_after_registered(client, reporter, categories, clerk):
-    request = make_request(reporter, categories["potholes"])
+    citizen_request = make_request(reporter, categories["potholes"])
     client.force_login(reporter)
-    edit = reverse("requests_tracker:edit", args=["thessaloniki", request.code])
+    edit = reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])
     assert client.get(edit).status_code == 200
-    services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    services.status_change(citizen_request=citizen_request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
     response = client.post(edit, _form(categories, title="Αλλαγή"), follow=True)
     assert "δεν μπορεί πλέον να αλλάξει" in response.content.decode()
     assert Request.objects.get().title != "Αλλαγή"
 
 
 def test_detail_vote_comment(client, reporter, neighbour, categories):
-    request = make_request(reporter, categories["bins"])
-    detail = reverse("requests_tracker:detail", args=["thessaloniki", request.code])
+    citizen_request = make_request(reporter, categories["bins"])
+    detail = reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])
     page = client.get(detail).content.decode()
-    assert request.code in page and "Καταχωρήθηκε" in page
+    assert citizen_request.code in page and "Καταχωρήθηκε" in page
     client.force_login(neighbour)
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
     assert Request.objects.get().vote_count == 1
-    empty = client.post(reverse("requests_tracker:comment", args=["thessaloniki", request.code]), {"body": " "})
+    empty = client.post(reverse("requests_tracker:comment", args=["thessaloniki", citizen_request.code]), {"body": " "})
     assert empty.status_code == 400 and "Γράψτε ένα σχόλιο" in empty.content.decode()
-    client.post(reverse("requests_tracker:comment", args=["thessaloniki", request.code]), {"body": "Κι εγώ"})
+    client.post(reverse("requests_tracker:comment", args=["thessaloniki", citizen_request.code]), {"body": "Κι εγώ"})
     assert Request.objects.get().comment_count == 1
 
 
 def test_hidden_comment_is_replaced_for_the_public_but_not_for_staff(client, reporter, neighbour, categories, clerk):
-    request = make_request(reporter, categories["bins"])
-    comment = services.comment_add(request=request, author=neighbour, body="Προσβλητικό σχόλιο")
+    citizen_request = make_request(reporter, categories["bins"])
+    comment = services.comment_add(citizen_request=citizen_request, author=neighbour, body="Προσβλητικό σχόλιο")
     services.comment_hide(comment=comment, clerk=clerk)
-    detail = reverse("requests_tracker:detail", args=["thessaloniki", request.code])
+    detail = reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])
     public = client.get(detail).content.decode()
     assert "Προσβλητικό" not in public and "Αποκρύφτηκε από διαχειριστή" in public
     client.force_login(clerk)
@@ -148,14 +148,14 @@ def test_attachments_are_served_through_the_view_with_safe_headers(client, repor
     client.force_login(neighbour)
     assert client.get(file_url).status_code == 404  # staged: only its uploader sees it
     client.force_login(reporter)
-    request = make_request(reporter, categories["bins"], attachments=[Attachment.objects.get(pk=pdf_id)])
+    citizen_request = make_request(reporter, categories["bins"], attachments=[Attachment.objects.get(pk=pdf_id)])
     client.logout()
     response = client.get(file_url)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "evil.pdf" in response["Content-Disposition"] and ".." not in response["Content-Disposition"]
-    attachment = request.attachments.get()
+    attachment = citizen_request.attachments.get()
     assert "evil" not in attachment.file.name and attachment.file.name.endswith(".pdf")
 
 
@@ -223,8 +223,8 @@ def test_map_pins_cluster_by_zoom(client, reporter, categories):
 
 
 def test_staff_pages_are_scoped_to_the_clerks_municipality(client, reporter, categories, clerk, chania):
-    request = make_request(reporter, categories["other"])
-    manage = reverse("requests_tracker:staff_manage", args=["thessaloniki", request.code])
+    citizen_request = make_request(reporter, categories["other"])
+    manage = reverse("requests_tracker:staff_manage", args=["thessaloniki", citizen_request.code])
     client.force_login(reporter)
     assert client.get(manage).status_code == 403
     client.force_login(make_clerk("clerk.chania", chania))
@@ -233,39 +233,43 @@ def test_staff_pages_are_scoped_to_the_clerks_municipality(client, reporter, cat
     assert client.get(reverse("requests_tracker:staff_queue", args=["thessaloniki"])).status_code == 200
     assert client.get(manage).status_code == 200
     client.post(
-        reverse("requests_tracker:staff_status", args=["thessaloniki", request.code]),
+        reverse("requests_tracker:staff_status", args=["thessaloniki", citizen_request.code]),
         {"status": "acknowledged", "seen_status": "registered", "note": ""},
     )
     client.post(
-        reverse("requests_tracker:staff_category", args=["thessaloniki", request.code]),
+        reverse("requests_tracker:staff_category", args=["thessaloniki", citizen_request.code]),
         {"category": categories["bins"].pk},
     )
-    client.post(reverse("requests_tracker:staff_reply", args=["thessaloniki", request.code]), {"body": "Το είδαμε."})
-    request.refresh_from_db()
-    assert request.status == Status.ACKNOWLEDGED and request.category == categories["bins"]
-    assert request.department == categories["bins"].department
+    client.post(
+        reverse("requests_tracker:staff_reply", args=["thessaloniki", citizen_request.code]), {"body": "Το είδαμε."}
+    )
+    citizen_request.refresh_from_db()
+    assert citizen_request.status == Status.ACKNOWLEDGED and citizen_request.category == categories["bins"]
+    assert citizen_request.department == categories["bins"].department
     assert Comment.objects.get().is_staff_reply
     stale = client.post(
-        reverse("requests_tracker:staff_status", args=["thessaloniki", request.code]),
+        reverse("requests_tracker:staff_status", args=["thessaloniki", citizen_request.code]),
         {"status": "in_progress", "seen_status": "registered"},
     )
     assert stale.status_code == 400 and "Κάποιος άλλος" in stale.content.decode()
 
 
 def test_the_reporter_cannot_vote_and_strangers_cannot_edit(client, reporter, categories, thessaloniki):
-    request = make_request(reporter, categories["bins"])
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(reporter)
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
     assert Request.objects.get().vote_count == 0
     client.force_login(make_user("stranger", thessaloniki))
-    response = client.post(reverse("requests_tracker:edit", args=["thessaloniki", request.code]), {"title": "x"})
-    assert response.status_code == 302 and Request.objects.get().title == request.title
+    response = client.post(
+        reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code]), {"title": "x"}
+    )
+    assert response.status_code == 302 and Request.objects.get().title == citizen_request.title
 
 
 def test_withdraw_while_registered(client, reporter, categories):
-    request = make_request(reporter, categories["bins"])
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(reporter)
-    response = client.post(reverse("requests_tracker:withdraw", args=["thessaloniki", request.code]))
+    response = client.post(reverse("requests_tracker:withdraw", args=["thessaloniki", citizen_request.code]))
     assert response.status_code == 302 and not Request.objects.exists()
 
 
