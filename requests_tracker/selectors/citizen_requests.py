@@ -144,8 +144,10 @@ def request_get(*, municipality: Municipality, code: str) -> Request:
 
 
 def request_detail_parts(*, citizen_request: Request, user) -> dict:
+    """What the detail and staff pages show; hidden comments reach the page only for the municipality's clerks."""
     is_staff = is_clerk(user=user, municipality=citizen_request.municipality)
-    comments = citizen_request.comments.select_related("author")
+    comments = citizen_request.comments.all() if is_staff else comments_visible(citizen_request=citizen_request)
+    comments = comments.select_related("author")
     return {
         "attachments": list(citizen_request.attachments.all()),
         "comments": list(comments),
@@ -176,4 +178,5 @@ def staff_queue(*, municipality: Municipality, department_id: int | None, status
 
 
 def comments_visible(*, citizen_request: Request) -> QuerySet[Comment]:
+    """The comments the public reads: a moderator's hidden ones are left out (comment_count counts these)."""
     return citizen_request.comments.filter(is_hidden=False)

@@ -3,11 +3,14 @@
 citizen_requests  filing and editing, the staff workflow, votes and comments
 erequests         e-requests: filing and numbering in the central protocol, the clerk's workflow
 shared            the refusal type, the status compare-and-swap with its timeline entry, staged attachments
-open311           Open311 clients: API keys
+open311           Open311 clients: API keys and the requests they file
 personal_data     the citizen's export and erasure (accounts.registry)
 """
 
 from requests_tracker.services.citizen_requests import (
+    AddressLookupUnavailable,
+    AddressNotFound,
+    LocationMissing,
     OutsideArea,
     attachments_attach,
     category_change,
@@ -15,6 +18,7 @@ from requests_tracker.services.citizen_requests import (
     comment_hide,
     department_assign,
     location_check,
+    location_resolve,
     request_create,
     request_update,
     request_withdraw,
@@ -37,7 +41,7 @@ from requests_tracker.services.erequests import (
     erequests_group_ensure,
     erequests_unnumbered,
 )
-from requests_tracker.services.open311 import api_key_create
+from requests_tracker.services.open311 import Open311Error, api_key_create, open311_request_create
 from requests_tracker.services.personal_data import (
     erequests_data_erase,
     erequests_data_export,
@@ -56,9 +60,13 @@ from requests_tracker.services.shared import (
 
 __all__ = [
     "STEPS_FROM",
+    "AddressLookupUnavailable",
+    "AddressNotFound",
     "AttachmentsMissing",
     "DeliveryRefused",
+    "LocationMissing",
     "NotEditable",
+    "Open311Error",
     "OutsideArea",
     "RequestError",
     "StatusChanged",
@@ -83,6 +91,8 @@ __all__ = [
     "erequests_group_ensure",
     "erequests_unnumbered",
     "location_check",
+    "location_resolve",
+    "open311_request_create",
     "request_create",
     "request_update",
     "request_withdraw",

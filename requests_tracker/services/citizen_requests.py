@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Department, Municipality
 from portal.services import audit_log, email_enqueue
 from requests_tracker import uploads
-from requests_tracker.geocoding import municipality_area
+from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, first_match, municipality_area
 from requests_tracker.models import (
     Attachment,
     Category,
@@ -31,7 +31,43 @@ class OutsideArea(RequestError):
     pass
 
 
+class LocationMissing(RequestError):
+    pass
+
+
+class AddressNotFound(RequestError):
+    pass
+
+
+class AddressLookupUnavailable(RequestError):
+    pass
+
+
 # --- Filing and editing
+
+
+def location_resolve(
+    *, municipality: Municipality, latitude: Decimal | None, longitude: Decimal | None, address: str
+) -> tuple[Decimal, Decimal]:
+    """The coordinates given (the map's marker), or else those of the first place the typed address matches.
+
+    The address is looked up only without coordinates: a form posted without JavaScript, or an Open311 client that
+    sends address_string alone. Call it before any transaction: the geocoder is an outside server.
+    """
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    if not address.strip():
+        raise LocationMissing(_("Show where the problem is: place the marker on the map or type an address."))
+    try:
+        place = first_match(query=address, municipality=municipality)
+    except GeocoderUnavailable as error:
+        raise AddressLookupUnavailable(
+            _("The address search is not available right now. Place the marker on the map, or try later."),
+            field="address",
+        ) from error
+    if place is None:
+        raise AddressNotFound(_("No place with this address was found in the municipality."), field="address")
+    return as_decimal(place.latitude), as_decimal(place.longitude)
 
 
 def location_check(*, municipality: Municipality, latitude, longitude) -> None:
@@ -49,14 +85,18 @@ def request_create(
     category: Category,
     title: str,
     description: str,
-    latitude: Decimal,
-    longitude: Decimal,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
     address: str = "",
     attachments: list[Attachment] = (),
     note: str = "",
 ) -> Request:
+    """File a request; without coordinates, the typed address is looked up (location_resolve)."""
     if category.municipality_id != municipality.pk:
         raise RequestError(_("Choose one of this municipality's categories."))
+    latitude, longitude = location_resolve(
+        municipality=municipality, latitude=latitude, longitude=longitude, address=address
+    )
     location_check(municipality=municipality, latitude=latitude, longitude=longitude)
     now = timezone.now()
     with transaction.atomic():
@@ -102,8 +142,8 @@ def request_update(
     category: Category,
     title: str,
     description: str,
-    latitude: Decimal,
-    longitude: Decimal,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
     address: str = "",
     attachments: list[Attachment] = (),
 ) -> Request:
@@ -112,6 +152,9 @@ def request_update(
         raise NotEditable(_("Only the citizen who filed a request may edit it."))
     if category.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose one of this municipality's categories."))
+    latitude, longitude = location_resolve(
+        municipality=citizen_request.municipality, latitude=latitude, longitude=longitude, address=address
+    )
     location_check(municipality=citizen_request.municipality, latitude=latitude, longitude=longitude)
     with transaction.atomic():
         changed = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).update(

@@ -30,11 +30,7 @@ STEPS_FROM = {
 
 
 class DeliveryRefused(RequestError):
-    """A delivery method the type does not allow, or post without an address; `field` is the form field to blame."""
-
-    def __init__(self, message, *, field: str):
-        super().__init__(message)
-        self.field = field
+    """A delivery method the type does not allow, or post without an address."""
 
 
 class AttachmentsMissing(RequestError):
@@ -81,7 +77,8 @@ def erequest_file(
     if len(attachments) < erequest_type.required_attachments:
         raise AttachmentsMissing(
             _("Attach the documents this application needs: at least %(count)s files (you attached %(given)s).")
-            % {"count": erequest_type.required_attachments, "given": len(attachments)}
+            % {"count": erequest_type.required_attachments, "given": len(attachments)},
+            field="files",
         )
     if len(attachments) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})

@@ -16,11 +16,12 @@ from requests_tracker.models import Attachment, Request, StatusChange
 
 
 class RequestError(Exception):
-    """A refusal with a message for the citizen or clerk."""
+    """A refusal with a message for the citizen or clerk; `field` names the form field to blame, if one is."""
 
-    def __init__(self, message):
+    def __init__(self, message, *, field: str | None = None):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
     def __str__(self) -> str:
         return str(self.message)

@@ -47,12 +47,8 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
                     postal_address=data["postal_address"],
                     attachments=staged,
                 )
-            except services.DeliveryRefused as error:
-                form.add_error(error.field, str(error))
-            except services.AttachmentsMissing as error:
-                form.add_error("files", str(error))
             except services.RequestError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 if erequest.protocol_number:
                     messages.success(

@@ -117,7 +117,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("Your request %(code)s has been registered.") % {"code": created.code})
                 return redirect("requests_tracker:detail", municipality_slug=municipality.slug, code=created.code)
@@ -155,7 +155,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(citizen_request_url(citizen_request))

@@ -105,3 +105,25 @@ def test_api_keys_are_stored_hashed(thessaloniki, api_key):
 
     stored = ApiKey.objects.get()
     assert api_key not in (stored.key_hash, stored.key_prefix) and stored.key_hash == ApiKey.hash(api_key)
+
+
+def test_post_with_an_address_alone_files_it_at_the_first_match(client, categories, api_key, geocoder):
+    data = {**J, "api_key": api_key, "service_code": "bins", "address_string": "ionos dragoumi 47"}
+    created = client.post(f"{BASE}/requests.json", data)
+    assert created.status_code == 200
+    citizen_request = Request.objects.get(code=created.json()[0]["service_request_id"])
+    assert str(citizen_request.latitude) == "40.636581" and citizen_request.address == "ionos dragoumi 47"
+
+
+def test_post_with_an_address_while_the_geocoder_is_down_asks_for_coordinates(client, categories, api_key, geocoder):
+    geocoder.failure = "error"
+    data = {**J, "api_key": api_key, "service_code": "bins", "address_string": "Εγνατία"}
+    response = client.post(f"{BASE}/requests.json", data)
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == "address_string cannot be looked up now; send lat and long"
+
+
+def test_post_without_any_location_is_refused(client, categories, api_key):
+    response = client.post(f"{BASE}/requests.json", {**J, "api_key": api_key, "service_code": "bins"})
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == "A location is required: lat and long, or address_string"

@@ -129,15 +129,22 @@ def test_detail_vote_comment(client, reporter, neighbour, categories):
     assert Request.objects.get().comment_count == 1
 
 
-def test_hidden_comment_is_replaced_for_the_public_but_not_for_staff(client, reporter, neighbour, categories, clerk):
+def test_a_hidden_comment_does_not_reach_the_public_page(client, reporter, neighbour, categories, clerk):
     citizen_request = make_request(reporter, categories["bins"])
     comment = services.comment_add(citizen_request=citizen_request, author=neighbour, body="Προσβλητικό σχόλιο")
     services.comment_hide(comment=comment, clerk=clerk)
-    detail = reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])
-    public = client.get(detail).content.decode()
-    assert "Προσβλητικό" not in public and "Αποκρύφτηκε από διαχειριστή" in public
+    response = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code]))
+    assert response.context["comments"] == []
+    assert "Προσβλητικό" not in response.content.decode()
+
+
+def test_a_hidden_comment_is_shown_to_the_clerk_marked_hidden(client, reporter, neighbour, categories, clerk):
+    citizen_request = make_request(reporter, categories["bins"])
+    comment = services.comment_add(citizen_request=citizen_request, author=neighbour, body="Προσβλητικό σχόλιο")
+    services.comment_hide(comment=comment, clerk=clerk)
     client.force_login(clerk)
-    assert "Προσβλητικό" in client.get(detail).content.decode()
+    page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
+    assert "Προσβλητικό σχόλιο" in page and "Αποκρύφτηκε από διαχειριστή· το προσωπικό" in page
 
 
 def test_attachments_are_served_through_the_view_with_safe_headers(client, reporter, neighbour, categories):
