@@ -3,7 +3,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +25,10 @@ def code_prefix(municipality: Municipality) -> str:
     return (municipality.slug.replace("-", "")[:3] or "REQ").upper()
 
 
+# A category's colour is written into a style attribute: only «#rrggbb», never anything a browser would parse further.
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
 class Category(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="request_categories", verbose_name=_("municipality")
@@ -40,7 +44,13 @@ class Category(BilingualName, models.Model):  # noqa: DJ008 - str() from Bilingu
         related_name="request_categories",
         verbose_name=_("department"),
     )
-    colour = models.CharField(_("colour"), max_length=7, default="#0d6efd")
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#0d6efd",
+        validators=[RegexValidator(COLOUR_PATTERN, message=_("Enter a colour as #rrggbb, e.g. #0d6efd."))],
+        help_text=_("Six hexadecimal digits after #, e.g. #0d6efd."),
+    )
     icon = models.CharField(_("icon"), max_length=40, blank=True)
     is_other = models.BooleanField(
         _("«Other»"), default=False, help_text=_("Requests filed under «Other» are re-filed by staff.")
@@ -57,6 +67,7 @@ class Category(BilingualName, models.Model):  # noqa: DJ008 - str() from Bilingu
             models.UniqueConstraint(
                 fields=["municipality"], condition=Q(is_other=True), name="requests_one_other_category"
             ),
+            models.CheckConstraint(condition=Q(colour__regex=COLOUR_PATTERN), name="requests_category_colour_hex"),
         ]
 
 

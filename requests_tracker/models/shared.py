@@ -1,5 +1,7 @@
 """What citizen requests and e-requests share: the timeline of status changes and the attachments."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,6 +77,10 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", _("image")
         DOCUMENT = "document", _("document")
+
+    # In URLs (/requests/files/<public_id>/, Open311's media_url): a sequential id would say how many files exist
+    # and invite trying the next one.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
 
     request = models.ForeignKey(
         Request,

@@ -11,11 +11,14 @@ def open311_services(*, municipality: Municipality) -> QuerySet[Category]:
 
 
 def open311_requests(*, municipality: Municipality) -> QuerySet[Request]:
-    """Each request with its last note (`status_notes`) and its first photo (`media_id`), in one query."""
+    """Each request with its last note (`status_notes`) and its first photo's public id (`media_id`), in one query."""
     last_note = StatusChange.objects.filter(request=OuterRef("pk")).exclude(note="").order_by("-created_at", "-pk")
     first_image = Attachment.objects.filter(request=OuterRef("pk"), kind=Attachment.Kind.IMAGE).order_by("pk")
     return (
         Request.objects.filter(municipality=municipality)
         .select_related("category", "department")
-        .annotate(status_notes=Subquery(last_note.values("note")[:1]), media_id=Subquery(first_image.values("pk")[:1]))
+        .annotate(
+            status_notes=Subquery(last_note.values("note")[:1]),
+            media_id=Subquery(first_image.values("public_id")[:1]),
+        )
     )

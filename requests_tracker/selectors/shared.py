@@ -1,5 +1,7 @@
 """Reads of attachments, shared by citizen requests and e-requests: who may see a file."""
 
+from uuid import UUID
+
 from django.http import Http404
 
 from requests_tracker.models import Attachment
@@ -13,10 +15,12 @@ def staged_attachments(*, user, ids) -> list[Attachment]:
     return list(Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None))
 
 
-def attachment_get_for_user(*, user, pk: int) -> Attachment:
+def attachment_get_for_user(*, user, public_id: UUID) -> Attachment:
     """An attachment of a request (public), of the user's e-request, or one they staged; 404 for anything else."""
     attachment = (
-        Attachment.objects.select_related("request__municipality", "erequest__department").filter(pk=pk).first()
+        Attachment.objects.select_related("request__municipality", "erequest__department")
+        .filter(public_id=public_id)
+        .first()
     )
     if attachment is None:
         raise Http404

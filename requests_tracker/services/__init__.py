@@ -55,6 +55,7 @@ from requests_tracker.services.shared import (
     attachment_limits_check,
     attachment_remove,
     attachment_stage,
+    attachments_delete,
     timeline_transition,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "attachment_remove",
     "attachment_stage",
     "attachments_attach",
+    "attachments_delete",
     "category_change",
     "comment_add",
     "comment_hide",

@@ -281,30 +281,32 @@ def _status_notify(*, citizen_request: Request, note: str) -> None:
 def department_assign(*, citizen_request: Request, department: Department | None, clerk) -> None:
     if department is not None and department.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose a department of this municipality."))
-    Request.objects.filter(pk=citizen_request.pk).update(department=department, updated_at=timezone.now())
-    audit_log(
-        action="requests.request.department_assigned",
-        target=citizen_request,
-        actor=clerk,
-        municipality=citizen_request.municipality,
-        data={"department": department.pk if department else None},
-    )
+    with transaction.atomic():  # the change and its audit record, or neither
+        Request.objects.filter(pk=citizen_request.pk).update(department=department, updated_at=timezone.now())
+        audit_log(
+            action="requests.request.department_assigned",
+            target=citizen_request,
+            actor=clerk,
+            municipality=citizen_request.municipality,
+            data={"department": department.pk if department else None},
+        )
 
 
 def category_change(*, citizen_request: Request, category: Category, clerk) -> None:
     """Re-file a request (typically one filed under «Other»); it goes to the new category's department."""
     if category.municipality_id != citizen_request.municipality_id:
         raise RequestError(_("Choose one of this municipality's categories."))
-    Request.objects.filter(pk=citizen_request.pk).update(
-        category=category, department=category.department, updated_at=timezone.now()
-    )
-    audit_log(
-        action="requests.request.recategorised",
-        target=citizen_request,
-        actor=clerk,
-        municipality=citizen_request.municipality,
-        data={"from": citizen_request.category_id, "to": category.pk},
-    )
+    with transaction.atomic():  # the change and its audit record, or neither
+        Request.objects.filter(pk=citizen_request.pk).update(
+            category=category, department=category.department, updated_at=timezone.now()
+        )
+        audit_log(
+            action="requests.request.recategorised",
+            target=citizen_request,
+            actor=clerk,
+            municipality=citizen_request.municipality,
+            data={"from": citizen_request.category_id, "to": category.pk},
+        )
 
 
 # --- Votes and comments

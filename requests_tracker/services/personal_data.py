@@ -3,6 +3,7 @@
 from django.db.models import F
 
 from requests_tracker.models import Attachment, Comment, ERequest, Request, Vote
+from requests_tracker.services.shared import attachments_delete
 
 
 def requests_data_export(user) -> dict:
@@ -35,9 +36,8 @@ def requests_data_erase(user) -> None:
     Vote.objects.filter(citizen=user).delete()
     Request.objects.filter(reporter=user).update(reporter=None)
     Comment.objects.filter(author=user).update(author=None)
-    for attachment in Attachment.objects.filter(uploaded_by=user, request=None, erequest=None):
-        attachment.file.delete(save=False)
-        attachment.delete()
+    # Staged uploads that never became part of a request are the citizen's alone.
+    attachments_delete(attachments=Attachment.objects.filter(uploaded_by=user, request=None, erequest=None))
 
 
 def erequests_data_export(user) -> dict:

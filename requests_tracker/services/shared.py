@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.services import audit_log
 from requests_tracker import uploads
-from requests_tracker.models import Attachment, Request, StatusChange
+from requests_tracker.models import Attachment, Request, StatusChange, private_storage
 
 
 class RequestError(Exception):
@@ -125,7 +125,16 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
         raise NotEditable(_("This request can no longer be edited."))
     if citizen_request is None and attachment.uploaded_by_id != user.pk:
         raise NotEditable(_("This file is not yours."))
-    attachment.file.delete(save=False)
-    if attachment.thumbnail:
-        attachment.thumbnail.delete(save=False)
-    attachment.delete()
+    attachments_delete(attachments=[attachment])
+
+
+def attachments_delete(*, attachments) -> None:
+    """Delete the rows now and their files (and thumbnails) once the transaction commits.
+
+    A rollback restores rows, never files: deleting the files first would leave rows pointing at nothing.
+    """
+    attachments = list(attachments)
+    names = [name for attachment in attachments for name in (attachment.file.name, attachment.thumbnail.name) if name]
+    with transaction.atomic():
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
+        transaction.on_commit(lambda: [private_storage().delete(name) for name in names])

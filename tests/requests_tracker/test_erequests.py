@@ -194,7 +194,7 @@ def test_clerk_workflow_with_emails_in_the_citizens_language(
     assert subjects[-1].startswith("Your e-request: Answered")  # English: the citizen's language
     assert len(subjects) == 3
     # The citizen downloads the answer.
-    response = client_for(other_verified).get(f"/requests/files/{erequest.answer_id}/")
+    response = client_for(other_verified).get(f"/requests/files/{erequest.answer.public_id}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
 
 
@@ -223,7 +223,7 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
     erequest.refresh_from_db()
     assert (erequest.dispatched_on, erequest.tracking_reference) == (date(2026, 11, 23), "EL123456789GR")
     assert "EL123456789GR" in mail.outbox[-1].body
-    assert client_for(verified).get(f"/requests/files/{erequest.answer_id}/").status_code == 404
+    assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
 
 
 def test_queue_filters_and_overdue(verified, erequest_types, erequest_clerk):
@@ -249,7 +249,7 @@ def test_nobody_else_sees_an_erequest_or_its_files(
     checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
     services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
     (document,) = erequest.attachments.exclude(pk=erequest.answer_id)
-    files = [f"/requests/files/{document.pk}/", f"/requests/files/{erequest.answer_id}/"]
+    files = [f"/requests/files/{document.public_id}/", f"/requests/files/{erequest.answer.public_id}/"]
     other_department_clerk = erequest_fixtures.make_erequest_clerk("clerk.it", chania)
     for outsider in [other_verified, clerk_of_thessaloniki, other_department_clerk]:
         client = client_for(outsider)

@@ -4,9 +4,9 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from requests_tracker import services
+from requests_tracker import services, uploads
 from requests_tracker.models import Request
-from tests.requests_tracker.fixtures import make_request
+from tests.requests_tracker.fixtures import image_bytes, make_request, upload
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -127,3 +127,10 @@ def test_post_without_any_location_is_refused(client, categories, api_key):
     response = client.post(f"{BASE}/requests.json", {**J, "api_key": api_key, "service_code": "bins"})
     assert response.status_code == 400
     assert response.json()[0]["description"] == "A location is required: lat and long, or address_string"
+
+
+def test_media_url_points_at_the_first_photo_by_its_public_id(client, reporter, categories):
+    photo = services.attachment_stage(user=reporter, checked=uploads.upload_check(upload("a.png", image_bytes())))
+    citizen_request = make_request(reporter, categories["bins"], attachments=[photo])
+    row = client.get(f"{BASE}/requests/{citizen_request.code}.json", J).json()[0]
+    assert row["media_url"] == f"http://testserver/requests/files/{photo.public_id}/"

@@ -3,12 +3,14 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from portal.models import AuditEntry
-from requests_tracker import services
-from requests_tracker.models import Category, Request, StatusChange, Vote
-from tests.requests_tracker.fixtures import make_request
+from requests_tracker import services, uploads
+from requests_tracker.models import Attachment, Category, Request, StatusChange, Vote, private_storage
+from requests_tracker.services import citizen_requests as citizen_services
+from tests.requests_tracker.fixtures import image_bytes, make_request, upload
 
 Status = Request.Status
 pytestmark = pytest.mark.django_db
@@ -167,3 +169,74 @@ def test_personal_data_export_and_erase(reporter, neighbour, categories):
     services.requests_data_erase(reporter)
     citizen_request.refresh_from_db()
     assert citizen_request.reporter is None and citizen_request.vote_count == 0
+
+
+def test_a_category_colour_must_be_rrggbb(thessaloniki):
+    category = Category(municipality=thessaloniki, code="x", name_el="Χ", colour="red;background:url(x)")
+    with pytest.raises(ValidationError) as refused:
+        category.full_clean()
+    assert list(refused.value.message_dict) == ["colour"]
+
+
+def test_the_database_refuses_a_colour_that_is_not_rrggbb(thessaloniki):
+    with pytest.raises(IntegrityError, match="requests_category_colour_hex"):
+        Category.objects.create(municipality=thessaloniki, code="x", name_el="Χ", colour="#12345")
+
+
+@pytest.fixture
+def audit_fails(monkeypatch):
+    """Call it to make every audit record from then on fail."""
+
+    def refuse(**kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    return lambda: monkeypatch.setattr(citizen_services, "audit_log", refuse)
+
+
+def test_a_department_assigned_without_its_audit_record_is_not_kept(reporter, categories, clerk, audit_fails):
+    citizen_request = make_request(reporter, categories["potholes"])
+    audit_fails()
+    with pytest.raises(RuntimeError):
+        services.department_assign(
+            citizen_request=citizen_request, department=categories["bins"].department, clerk=clerk
+        )
+    citizen_request.refresh_from_db()
+    assert citizen_request.department == categories["potholes"].department
+
+
+def test_a_category_changed_without_its_audit_record_is_not_kept(reporter, categories, clerk, audit_fails):
+    citizen_request = make_request(reporter, categories["potholes"])
+    audit_fails()
+    with pytest.raises(RuntimeError):
+        services.category_change(citizen_request=citizen_request, category=categories["bins"], clerk=clerk)
+    citizen_request.refresh_from_db()
+    assert citizen_request.category == categories["potholes"]
+
+
+@pytest.fixture
+def staged_photo(reporter):
+    staged = services.attachment_stage(user=reporter, checked=uploads.upload_check(upload("a.png", image_bytes())))
+    names = [staged.file.name, staged.thumbnail.name]
+    assert all(names) and all(private_storage().exists(name) for name in names)
+    return staged, names
+
+
+def test_erasing_deletes_a_staged_file_and_its_thumbnail_after_the_commit(
+    reporter, staged_photo, django_capture_on_commit_callbacks
+):
+    _staged, names = staged_photo
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.requests_data_erase(reporter)
+    assert all(private_storage().exists(name) for name in names)  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert not any(private_storage().exists(name) for name in names)
+
+
+def test_a_rolled_back_erase_keeps_the_files(reporter, staged_photo, django_capture_on_commit_callbacks):
+    staged, names = staged_photo
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.requests_data_erase(reporter)
+        raise RuntimeError("something later in the account deletion failed")
+    assert Attachment.objects.filter(pk=staged.pk).exists()
+    assert all(private_storage().exists(name) for name in names)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from requests_tracker import services
+from requests_tracker import services, uploads
 from requests_tracker.models import Attachment, Comment, Request
 from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, make_user, upload
 
@@ -151,7 +151,7 @@ def test_attachments_are_served_through_the_view_with_safe_headers(client, repor
     client.force_login(reporter)
     url = reverse("requests_tracker:upload", args=["thessaloniki"])
     pdf_id = client.post(url, {"file": upload("../../\u202eevil.pdf", PDF_BYTES)}).json()["id"]
-    file_url = reverse("requests_tracker:attachment", args=[pdf_id])
+    file_url = reverse("requests_tracker:attachment", args=[Attachment.objects.get(pk=pdf_id).public_id])
     client.force_login(neighbour)
     assert client.get(file_url).status_code == 404  # staged: only its uploader sees it
     client.force_login(reporter)
@@ -312,3 +312,20 @@ def test_total_size_per_request_is_limited(client, reporter, categories, setting
     ids = [client.post(url, {"file": upload(f"{n}.pdf", PDF_BYTES)}).json()["id"] for n in range(2)]
     third = client.post(url, {"file": upload("3.pdf", PDF_BYTES), "attachment": ids})
     assert third.status_code == 400 and third.json()["error"]
+
+
+def _request_with_a_photo(reporter, categories):
+    photo = services.attachment_stage(user=reporter, checked=uploads.upload_check(upload("a.png", image_bytes())))
+    return make_request(reporter, categories["bins"], attachments=[photo]), photo
+
+
+def test_attachment_links_carry_the_unguessable_public_id(client, reporter, categories):
+    citizen_request, photo = _request_with_a_photo(reporter, categories)
+    page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
+    assert f"/requests/files/{photo.public_id}/" in page and f"/requests/files/{photo.public_id}/thumb/" in page
+    assert client.get(f"/requests/files/{photo.public_id}/").status_code == 200
+
+
+def test_an_attachment_is_not_found_by_its_sequential_id(client, reporter, categories):
+    _citizen_request, photo = _request_with_a_photo(reporter, categories)
+    assert client.get(f"/requests/files/{photo.pk}/").status_code == 404
