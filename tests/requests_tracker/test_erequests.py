@@ -109,22 +109,33 @@ def _post(client, erequest_type, **data):
     return client.post("/requests/chania/e/new/", payload)
 
 
-def test_post_refused_for_a_building_permit_copy_keeps_typed_text_and_files(verified, erequest_types):
-    client = client_for(verified)
-    response = _post(
+def _post_refused_by_post(client, erequest_types):
+    return _post(
         client,
         erequest_types["permit_copy"],
         delivery_method="post",
         postal_address="Κυδωνίας 29, Χανιά",
         files=[upload("deed.pdf", PDF_BYTES)],
     )
+
+
+def test_post_refused_for_a_building_permit_copy_says_why(verified, erequest_types):
+    response = _post_refused_by_post(client_for(verified), erequest_types)
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "δεν είναι δυνατή η παράδοση με τον τρόπο «ταχυδρομικά»" in page
+    assert "δεν είναι δυνατή η παράδοση με τον τρόπο «ταχυδρομικά»" in response.content.decode()
+    assert not ERequest.objects.exists()
+
+
+def test_a_refused_erequest_keeps_the_typed_text(verified, erequest_types):
+    page = _post_refused_by_post(client_for(verified), erequest_types).content.decode()
     assert "Αντίγραφο κάτοψης" in page and "Κυδωνίας 29, Χανιά" in page
+
+
+def test_a_refused_erequest_keeps_its_file_for_the_next_try(verified, erequest_types):
+    client = client_for(verified)
+    page = _post_refused_by_post(client, erequest_types).content.decode()
     (staged,) = Attachment.objects.filter(uploaded_by=verified)
     assert f'name="attachment" value="{staged.pk}"' in page
-    assert not ERequest.objects.exists()
     # The citizen picks another way; the file uploaded the first time goes with it.
     response = _post(client, erequest_types["permit_copy"], delivery_method="pickup", attachment=[staged.pk])
     assert response.status_code == 302
@@ -200,9 +211,17 @@ def test_clerk_workflow_with_emails_in_the_citizens_language(
 
 def test_reject_needs_a_reason(verified, erequest_types, erequest_clerk):
     erequest = file_erequest(verified, erequest_types["land_use"])
-    client = client_for(erequest_clerk)
-    assert client.post(url(erequest, "manage") + "reject/", {"reason": ""}).status_code == 400
-    assert client.post(url(erequest, "manage") + "reject/", {"reason": "Λείπει το τοπογραφικό."}).status_code == 302
+    assert client_for(erequest_clerk).post(url(erequest, "manage") + "reject/", {"reason": ""}).status_code == 400
+    erequest.refresh_from_db()
+    assert erequest.status == Status.PROTOCOLLED
+
+
+def test_the_citizen_reads_the_reason_for_a_rejection(verified, erequest_types, erequest_clerk):
+    erequest = file_erequest(verified, erequest_types["land_use"])
+    response = client_for(erequest_clerk).post(
+        url(erequest, "manage") + "reject/", {"reason": "Λείπει το τοπογραφικό."}
+    )
+    assert response.status_code == 302
     erequest.refresh_from_db()
     assert erequest.status == Status.REJECTED
     assert "Λείπει το τοπογραφικό." in client_for(verified).get(url(erequest)).content.decode()
@@ -226,17 +245,26 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
     assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
 
 
-def test_queue_filters_and_overdue(verified, erequest_types, erequest_clerk):
+@pytest.fixture
+def late_and_new(verified, erequest_types):
     late = file_erequest(verified, erequest_types["land_use"], subject="Παλιά αίτηση")
     ERequest.objects.filter(pk=late.pk).update(due_date=date(2020, 1, 1))
     file_erequest(verified, erequest_types["residence"], subject="Νέα αίτηση")
-    client = client_for(erequest_clerk)
-    page = client.get("/requests/chania/e-staff/").content.decode()
+
+
+def test_queue_shows_the_open_ones_and_marks_the_overdue(erequest_clerk, late_and_new):
+    page = client_for(erequest_clerk).get("/requests/chania/e-staff/").content.decode()
     assert "Παλιά αίτηση" in page and "Νέα αίτηση" in page and page.count("overdue") >= 1
-    page = client.get("/requests/chania/e-staff/?status=overdue").content.decode()
+
+
+def test_queue_filters_the_overdue(erequest_clerk, late_and_new):
+    page = client_for(erequest_clerk).get("/requests/chania/e-staff/?status=overdue").content.decode()
     assert "Παλιά αίτηση" in page and "Νέα αίτηση" not in page
-    page = client.get(f"/requests/chania/e-staff/?type={erequest_types['residence'].pk}").content.decode()
-    assert "Παλιά αίτηση" not in page and "Νέα αίτηση" in page
+
+
+def test_queue_filters_by_type(erequest_clerk, erequest_types, late_and_new):
+    page = client_for(erequest_clerk).get(f"/requests/chania/e-staff/?type={erequest_types['residence'].pk}")
+    assert "Παλιά αίτηση" not in page.content.decode() and "Νέα αίτηση" in page.content.decode()
 
 
 # --- Privacy: another citizen, another municipality's clerk, a clerk of another department
@@ -263,11 +291,20 @@ def test_nobody_else_sees_an_erequest_or_its_files(
         assert client_for(insider).get(files[0]).status_code == 200
 
 
-def test_public_list_map_and_open311_never_show_erequests(verified, erequest_types, chania):
-    file_erequest(verified, erequest_types["land_use"], subject="Ιδιωτική αίτηση")
-    client = Client()
+@pytest.fixture
+def private_erequest(verified, erequest_types):
+    return file_erequest(verified, erequest_types["land_use"], subject="Ιδιωτική αίτηση")
+
+
+def test_the_public_list_never_shows_erequests(client, private_erequest):
     assert "Ιδιωτική αίτηση" not in client.get("/requests/chania/").content.decode()
+
+
+def test_the_public_map_never_shows_erequests(client, private_erequest):
     assert client.get("/requests/chania/map.json?bbox=30,20,40,30&zoom=10").json().get("pins", []) == []
+
+
+def test_open311_never_shows_erequests(client, private_erequest):
     assert client.get("/open311/v2/requests.json?jurisdiction_id=chania").json() == []
 
 
