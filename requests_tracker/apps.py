@@ -17,7 +17,7 @@ class RequestsTrackerConfig(AppConfig):
             register_reference_source,
             register_service,
         )
-        from requests_tracker import case_file, erequest_selectors, erequest_services, services
+        from requests_tracker import case_file, selectors, services
         from requests_tracker.demo import demo_load, demo_load_erequests
 
         register_service(
@@ -34,8 +34,8 @@ class RequestsTrackerConfig(AppConfig):
         register_personal_data(
             PersonalDataSection(
                 key="requests_tracker",
-                export=services.citizen_data_export,
-                erase=services.citizen_data_erase,
+                export=services.requests_data_export,
+                erase=services.requests_data_erase,
             )
         )
         register_service(
@@ -52,8 +52,8 @@ class RequestsTrackerConfig(AppConfig):
         register_personal_data(
             PersonalDataSection(
                 key="requests_tracker.erequests",
-                export=erequest_services.citizen_data_export,
-                erase=erequest_services.citizen_data_erase,
+                export=services.erequests_data_export,
+                erase=services.erequests_data_erase,
             )
         )
         register_case_file_section(
@@ -68,10 +68,10 @@ class RequestsTrackerConfig(AppConfig):
         register_reference_source(
             ReferenceSource(
                 key="erequests",
-                choices=lambda user, municipality: erequest_selectors.erequests_for_reference(
+                choices=lambda user, municipality: selectors.erequests_for_reference(
                     citizen=user, municipality=municipality
                 ),
-                staff_url=lambda user, municipality, reference: erequest_selectors.erequest_staff_url(
+                staff_url=lambda user, municipality, reference: selectors.erequest_staff_url(
                     user=user, municipality=municipality, reference=reference
                 ),
             )

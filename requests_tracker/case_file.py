@@ -26,25 +26,25 @@ def request_items(user) -> list[CaseFileItem]:
     voted = Request.objects.filter(votes__citizen=user)
     rows = (Request.objects.filter(reporter=user) | voted).distinct().select_related("municipality")
     items = []
-    for request in rows.order_by("-created_at")[:100]:
-        mine = request.reporter_id == user.pk
-        title = f"{request.code} {request.title}"
-        next_step = str(REQUEST_NEXT_STEPS[request.status])
+    for citizen_request in rows.order_by("-created_at")[:100]:
+        mine = citizen_request.reporter_id == user.pk
+        title = f"{citizen_request.code} {citizen_request.title}"
+        next_step = str(REQUEST_NEXT_STEPS[citizen_request.status])
         if not mine:
             title = _("%(request)s (you voted)") % {"request": title}
-            if request.status == Request.Status.REGISTERED:
+            if citizen_request.status == Request.Status.REGISTERED:
                 next_step = _("The municipality will look at it.")
         items.append(
             CaseFileItem(
                 title=title,
                 url=reverse(
                     "requests_tracker:detail",
-                    kwargs={"municipality_slug": request.municipality.slug, "code": request.code},
+                    kwargs={"municipality_slug": citizen_request.municipality.slug, "code": citizen_request.code},
                 ),
-                status=request.get_status_display(),
-                status_colour=request.status_colour,
+                status=citizen_request.get_status_display(),
+                status_colour=citizen_request.status_colour,
                 next_step=next_step,
-                when=request.created_at,
+                when=citizen_request.created_at,
             )
         )
     return items

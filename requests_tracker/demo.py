@@ -124,34 +124,36 @@ def _requests(municipality, categories, citizens, clerk) -> None:
         steps_of.append(list(zip(path, times, strict=True)))
     Request.objects.bulk_create(requests)
     changes, votes, comments = [], [], []
-    for request, steps in zip(requests, steps_of, strict=True):
+    for citizen_request, steps in zip(requests, steps_of, strict=True):
         previous = ""
         for status, moment in steps:
             changes.append(
                 StatusChange(
-                    request=request,
+                    request=citizen_request,
                     from_status=previous,
                     to_status=status,
-                    resolution=request.resolution if status == "closed" else "",
-                    changed_by=request.reporter if not previous else clerk,
+                    resolution=citizen_request.resolution if status == "closed" else "",
+                    changed_by=citizen_request.reporter if not previous else clerk,
                     created_at=moment,
                 )
             )
             previous = status
-        voters = [citizen for citizen in citizens if citizen != request.reporter and rng.random() < 0.4]
-        votes += [Vote(request=request, citizen=voter, created_at=request.created_at) for voter in voters]
-        request.vote_count = len(voters)
+        voters = [citizen for citizen in citizens if citizen != citizen_request.reporter and rng.random() < 0.4]
+        votes += [
+            Vote(request=citizen_request, citizen=voter, created_at=citizen_request.created_at) for voter in voters
+        ]
+        citizen_request.vote_count = len(voters)
         if rng.random() < 0.3:
             comments.append(
                 Comment(
-                    request=request,
+                    request=citizen_request,
                     author=clerk,
                     body="Το αίτημα προωθήθηκε στην αρμόδια υπηρεσία.",
                     is_staff_reply=True,
-                    created_at=request.updated_at,
+                    created_at=citizen_request.updated_at,
                 )
             )
-            request.comment_count = 1
+            citizen_request.comment_count = 1
     StatusChange.objects.bulk_create(changes)
     Vote.objects.bulk_create(votes)
     Comment.objects.bulk_create(comments)
@@ -213,7 +215,7 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 
 def demo_load_erequests(say) -> None:
     from identity_verification.demo import CLERK as CHANIA_CLERK
-    from requests_tracker import erequest_services, uploads
+    from requests_tracker import services, uploads
     from requests_tracker.models import ERequest, ERequestType
     from requests_tracker.services import attachment_stage
 
@@ -233,7 +235,7 @@ def demo_load_erequests(say) -> None:
     say(f"  {len(types)} e-request types in Chania  (http://127.0.0.1:8000/requests/chania/e/)")
     clerk = User.objects.filter(username=CHANIA_CLERK[0]).first()
     if clerk is not None:
-        clerk.groups.add(erequest_services.erequests_group_ensure())
+        clerk.groups.add(services.erequests_group_ensure())
         clerk.departments.add(*{erequest_type.department for erequest_type in types})
         say(f"  e-requests clerk (Chania)  {CHANIA_CLERK[0]}  (http://127.0.0.1:8000/requests/chania/e-staff/)")
     citizen = User.objects.filter(username="citizen.verified", identity_verified_at__isnull=False).first()
@@ -245,7 +247,7 @@ def demo_load_erequests(say) -> None:
     ]:
         checked = uploads.upload_check(_BytesFile(DEMO_PDF), name="έγγραφο.pdf")
         staged = attachment_stage(user=citizen, checked=checked)
-        erequest_services.erequest_file(
+        services.erequest_file(
             citizen=citizen,
             erequest_type=erequest_type,
             subject=subject,

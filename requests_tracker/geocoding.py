@@ -102,5 +102,14 @@ def geocode(*, query: str, municipality: Municipality, limit: int = 5) -> list[P
     return places
 
 
+def first_match(*, query: str, municipality: Municipality) -> Place | None:
+    """The place a typed address stands for when nobody picks a candidate (no map, or an Open311 client): the first.
+
+    Raises GeocoderUnavailable like geocode(); None when nothing in the municipality's area matches.
+    """
+    places = geocode(query=query, municipality=municipality)
+    return places[0] if places else None
+
+
 def as_decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 6)))

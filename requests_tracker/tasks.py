@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from celery import current_app, shared_task
 
-from requests_tracker import erequest_services
+from requests_tracker import services
 
 MAX_NUMBERING_RETRIES = 10
 
@@ -11,7 +11,7 @@ MAX_NUMBERING_RETRIES = 10
 def erequest_number(self, erequest_id: int) -> bool:
     """Ask the protocol again for an e-request it could not number at filing."""
     try:
-        return erequest_services.erequest_number(erequest_id=erequest_id)
+        return services.erequest_number(erequest_id=erequest_id)
     except Exception as error:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             # In-process, or out of retries: the e-request stays submitted and the sweep below asks again.
@@ -22,7 +22,7 @@ def erequest_number(self, erequest_id: int) -> bool:
 @shared_task
 def erequests_number_pending() -> int:
     """Re-enqueue e-requests still waiting for a number (broker down at filing, retries used up)."""
-    pending = erequest_services.erequests_unnumbered(older_than=timedelta(minutes=10))
+    pending = services.erequests_unnumbered(older_than=timedelta(minutes=10))
     for erequest_id in pending:
         erequest_number.delay(erequest_id)
     return len(pending)

@@ -38,6 +38,6 @@ urlpatterns = [
         erequests_staff.dispatch,
         name="erequest_dispatch",
     ),
-    path("files/<int:pk>/", files.attachment, name="attachment"),
-    path("files/<int:pk>/thumb/", files.attachment, {"variant": "thumb"}, name="attachment_thumb"),
+    path("files/<uuid:public_id>/", files.attachment, name="attachment"),
+    path("files/<uuid:public_id>/thumb/", files.attachment, {"variant": "thumb"}, name="attachment_thumb"),
 ]

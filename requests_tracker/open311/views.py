@@ -3,26 +3,21 @@
 from datetime import timedelta
 
 from dateutil import parser as dateparser
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.models import Municipality
+from requests_tracker import selectors
 from requests_tracker import services as request_services
-from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, geocode
-from requests_tracker.models import ApiKey, Attachment, Category, Request, StatusChange
+from requests_tracker.geocoding import as_decimal
+from requests_tracker.models import Category, Request
 from requests_tracker.open311.render import error, respond
+from requests_tracker.services.open311 import Open311Error
 
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
-
-
-class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
-        super().__init__(description)
-        self.status, self.description = status, description
 
 
 def _handle(view):
@@ -90,7 +85,7 @@ def _service(category: Category) -> dict:
 @_handle
 def services(request, *, fmt):
     municipality = _jurisdiction(request)
-    categories = Category.objects.filter(municipality=municipality).select_related("department")
+    categories = selectors.open311_services(municipality=municipality)
     return respond([_service(category) for category in categories], fmt=fmt, root="services", item="service")
 
 
@@ -101,16 +96,6 @@ def service_definition(request, *, code, fmt):
     if not Category.objects.filter(municipality=municipality, code=code).exists():
         raise Open311Error(404, f"Unknown service_code: {code}")
     return respond({"service_code": code, "attributes": []}, fmt=fmt, root="service_definition", item=None)
-
-
-def _requests_queryset(municipality):
-    last_note = StatusChange.objects.filter(request=OuterRef("pk")).exclude(note="").order_by("-created_at", "-pk")
-    first_image = Attachment.objects.filter(request=OuterRef("pk"), kind=Attachment.Kind.IMAGE).order_by("pk")
-    return (
-        Request.objects.filter(municipality=municipality)
-        .select_related("category", "department")
-        .annotate(status_notes=Subquery(last_note.values("note")[:1]), media_id=Subquery(first_image.values("pk")[:1]))
-    )
 
 
 def _as_open311(request, citizen_request: Request, zone) -> dict:
@@ -155,7 +140,7 @@ def requests(request, *, fmt):
     if request.method == "POST":
         return _create(request, fmt=fmt)
     municipality = _jurisdiction(request)
-    queryset = _requests_queryset(municipality)
+    queryset = selectors.open311_requests(municipality=municipality)
     ids = [value.strip().upper() for value in request.GET.get("service_request_id", "").split(",") if value.strip()]
     if ids:
         queryset = queryset.filter(code__in=ids[:MAX_RESULTS])  # the standard: ids override the other filters
@@ -195,7 +180,7 @@ def requests(request, *, fmt):
 @_handle
 def request_one(request, *, request_id, fmt):
     municipality = _jurisdiction(request)
-    row = _requests_queryset(municipality).filter(code=request_id.upper()).first()
+    row = selectors.open311_requests(municipality=municipality).filter(code=request_id.upper()).first()
     if row is None:
         raise Open311Error(404, f"Unknown service_request_id: {request_id}")
     return respond([_as_open311(request, row, municipality.zone)], fmt=fmt, root="service_requests", item="request")
@@ -203,48 +188,20 @@ def request_one(request, *, request_id, fmt):
 
 def _create(request, *, fmt):
     municipality = _jurisdiction(request)
-    key = request.POST.get("api_key", "")
-    if not key:
-        raise Open311Error(403, "api_key is required to create a request")
-    if not ApiKey.objects.filter(municipality=municipality, key_hash=ApiKey.hash(key), is_active=True).exists():
-        raise Open311Error(403, "Invalid api_key for this jurisdiction")
-    code = request.POST.get("service_code", "")
-    category = Category.objects.filter(municipality=municipality, code=code).first()
-    if category is None:
-        raise Open311Error(
-            400 if not code else 404, f"Unknown service_code: {code}" if code else "service_code is required"
-        )
-    description = request.POST.get("description", "").strip()[:4000]
-    address = request.POST.get("address_string", "").strip()[:255]
     try:
         latitude = as_decimal(float(request.POST["lat"])) if request.POST.get("lat") else None
         longitude = as_decimal(float(request.POST["long"])) if request.POST.get("long") else None
     except ValueError as problem:
         raise Open311Error(400, "lat and long must be decimal degrees") from problem
-    if latitude is None or longitude is None:
-        if not address:
-            raise Open311Error(400, "A location is required: lat and long, or address_string")
-        try:
-            places = geocode(query=address, municipality=municipality)
-        except GeocoderUnavailable as problem:
-            raise Open311Error(400, "address_string cannot be looked up now; send lat and long") from problem
-        if not places:
-            raise Open311Error(400, "address_string was not found in this jurisdiction")
-        latitude, longitude = as_decimal(places[0].latitude), as_decimal(places[0].longitude)
-    title = description.split("\n", 1)[0][:80] or category.name_el
-    try:
-        created = request_services.request_create(
-            municipality=municipality,
-            reporter=None,
-            category=category,
-            title=title,
-            description=description or category.name_el,
-            latitude=latitude,
-            longitude=longitude,
-            address=address,
-        )
-    except request_services.RequestError as problem:
-        raise Open311Error(400, str(problem)) from problem
+    created = request_services.open311_request_create(
+        municipality=municipality,
+        api_key=request.POST.get("api_key", ""),
+        service_code=request.POST.get("service_code", ""),
+        description=request.POST.get("description", ""),
+        address=request.POST.get("address_string", ""),
+        latitude=latitude,
+        longitude=longitude,
+    )
     return respond(
         [{"service_request_id": created.code, "service_notice": "", "account_id": ""}],
         fmt=fmt,

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import verified_citizen_required
 from portal.selectors import municipality_get
-from requests_tracker import erequest_selectors, erequest_services, uploads
-from requests_tracker.erequest_forms import ERequestForm
+from requests_tracker import selectors, services, uploads
+from requests_tracker.forms import ERequestForm
 from requests_tracker.models import DeliveryMethod
 from requests_tracker.views.public import stage_files
 
@@ -23,7 +23,7 @@ def erequest_types(request: HttpRequest, municipality_slug: str) -> HttpResponse
     return render(
         request,
         "requests_tracker/erequests/types.html",
-        {"municipality": municipality, "types": erequest_selectors.erequest_types_list(municipality=municipality)},
+        {"municipality": municipality, "types": selectors.erequest_types_list(municipality=municipality)},
     )
 
 
@@ -38,7 +38,7 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
         if form.is_valid():
             data = form.cleaned_data
             try:
-                erequest = erequest_services.erequest_file(
+                erequest = services.erequest_file(
                     citizen=request.user,
                     erequest_type=data["type"],
                     subject=data["subject"],
@@ -47,12 +47,8 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
                     postal_address=data["postal_address"],
                     attachments=staged,
                 )
-            except erequest_services.DeliveryRefused as error:
+            except services.RequestError as error:
                 form.add_error(error.field, str(error))
-            except erequest_services.AttachmentsMissing as error:
-                form.add_error("files", str(error))
-            except erequest_services.RequestError as error:
-                form.add_error(None, str(error))
             else:
                 if erequest.protocol_number:
                     messages.success(
@@ -71,12 +67,12 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
                     public_id=erequest.public_id,
                 )
     else:
-        initial = {"postal_address": erequest_selectors.postal_address_suggest(citizen=request.user)}
+        initial = {"postal_address": selectors.postal_address_suggest(citizen=request.user)}
         type_id = request.GET.get("type", "")
         if type_id.isdigit():
             initial["type"] = int(type_id)
         form = ERequestForm(municipality=municipality, initial=initial)
-    types = list(erequest_selectors.erequest_types_list(municipality=municipality))
+    types = list(selectors.erequest_types_list(municipality=municipality))
     return render(
         request,
         "requests_tracker/erequests/form.html",
@@ -95,9 +91,7 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
 @require_GET
 def erequest_detail(request: HttpRequest, municipality_slug: str, public_id: UUID) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
-    erequest = erequest_selectors.erequest_get_for_citizen(
-        citizen=request.user, municipality=municipality, public_id=public_id
-    )
+    erequest = selectors.erequest_get_for_citizen(citizen=request.user, municipality=municipality, public_id=public_id)
     return render(
         request,
         "requests_tracker/erequests/detail.html",

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.selectors import municipality_get
-from requests_tracker import erequest_selectors, erequest_services, uploads
-from requests_tracker.erequest_forms import AnswerForm, DispatchForm, RejectForm, StepForm
+from requests_tracker import selectors, services, uploads
+from requests_tracker.forms import AnswerForm, DispatchForm, RejectForm, StepForm
 from requests_tracker.models import ERequest, ERequestType
 
 
@@ -22,7 +22,7 @@ def erequest_clerk_required(view):
     @wraps(view)
     def wrapper(request, municipality_slug, *args, **kwargs):
         municipality = municipality_get(slug=municipality_slug)
-        if not erequest_selectors.clerk_departments(user=request.user, municipality=municipality).exists():
+        if not selectors.clerk_departments(user=request.user, municipality=municipality).exists():
             raise PermissionDenied
         return view(request, municipality, *args, **kwargs)
 
@@ -39,11 +39,11 @@ def queue(request, municipality):
     department_id = _int(request.GET.get("department", ""))
     type_id = _int(request.GET.get("type", ""))
     status = request.GET.get("status", "open")
-    status = status if status in erequest_selectors.QUEUE_STATUSES else "open"
-    rows = erequest_selectors.staff_queue(
+    status = status if status in selectors.QUEUE_STATUSES else "open"
+    rows = selectors.erequests_staff_queue(
         user=request.user, municipality=municipality, department_id=department_id, status=status, type_id=type_id
     )
-    departments = erequest_selectors.clerk_departments(user=request.user, municipality=municipality)
+    departments = selectors.clerk_departments(user=request.user, municipality=municipality)
     return render(
         request,
         "requests_tracker/erequests/staff_queue.html",
@@ -71,15 +71,15 @@ def _manage_page(request, municipality, erequest, status=200, **forms):
         "answer_form": AnswerForm(),
         "reject_form": RejectForm(),
         "dispatch_form": DispatchForm(initial={"dispatched_on": timezone.localdate()}),
-        "may_step": erequest.status in erequest_services.STEPS_FROM[ERequest.Status.IN_PROGRESS],
-        "may_decide": erequest.status in erequest_services.STEPS_FROM[ERequest.Status.ANSWERED],
+        "may_step": erequest.status in services.STEPS_FROM[ERequest.Status.IN_PROGRESS],
+        "may_decide": erequest.status in services.STEPS_FROM[ERequest.Status.ANSWERED],
         **forms,
     }
     return render(request, "requests_tracker/erequests/staff_manage.html", context, status=status)
 
 
 def _get(request, municipality, public_id):
-    return erequest_selectors.erequest_get_for_clerk(user=request.user, municipality=municipality, public_id=public_id)
+    return selectors.erequest_get_for_clerk(user=request.user, municipality=municipality, public_id=public_id)
 
 
 def _back(municipality, erequest):
@@ -101,8 +101,8 @@ def start(request, municipality, public_id: UUID):
     form = StepForm(request.POST)
     if form.is_valid():
         try:
-            erequest_services.erequest_start(erequest=erequest, clerk=request.user, note=form.cleaned_data["note"])
-        except erequest_services.RequestError as error:
+            services.erequest_start(erequest=erequest, clerk=request.user, note=form.cleaned_data["note"])
+        except services.RequestError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The e-request is now in progress."))
@@ -119,12 +119,12 @@ def answer(request, municipality, public_id: UUID):
     if form.is_valid():
         try:
             checked = uploads.upload_check(form.cleaned_data["document"])
-            erequest_services.erequest_answer(
+            services.erequest_answer(
                 erequest=erequest, clerk=request.user, checked=checked, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             form.add_error("document", " ".join(error.messages))
-        except erequest_services.RequestError as error:
+        except services.RequestError as error:
             form.add_error("document", str(error))
         else:
             messages.success(request, _("The answer has been sent to the citizen."))
@@ -140,8 +140,8 @@ def reject(request, municipality, public_id: UUID):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            erequest_services.erequest_reject(erequest=erequest, clerk=request.user, reason=form.cleaned_data["reason"])
-        except erequest_services.RequestError as error:
+            services.erequest_reject(erequest=erequest, clerk=request.user, reason=form.cleaned_data["reason"])
+        except services.RequestError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The e-request has been rejected."))
@@ -157,13 +157,13 @@ def dispatch(request, municipality, public_id: UUID):
     form = DispatchForm(request.POST)
     if form.is_valid():
         try:
-            erequest_services.erequest_dispatch_record(
+            services.erequest_dispatch_record(
                 erequest=erequest,
                 clerk=request.user,
                 dispatched_on=form.cleaned_data["dispatched_on"],
                 tracking_reference=form.cleaned_data["tracking_reference"],
             )
-        except erequest_services.RequestError as error:
+        except services.RequestError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The dispatch has been recorded."))

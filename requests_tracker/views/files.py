@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
@@ -5,12 +7,12 @@ from requests_tracker import selectors
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int, variant: str = "file") -> FileResponse:
+def attachment(request: HttpRequest, public_id: UUID, variant: str = "file") -> FileResponse:
     """A request's attachment (public, like the request) or one's own staged upload; never a direct media URL.
 
     Documents are always downloaded (Content-Disposition: attachment): a browser never renders them in our origin.
     """
-    found = selectors.attachment_get_for_user(user=request.user, pk=pk)
+    found = selectors.attachment_get_for_user(user=request.user, public_id=public_id)
     if variant == "thumb":
         if not found.thumbnail:
             raise Http404

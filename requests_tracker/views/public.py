@@ -117,7 +117,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("Your request %(code)s has been registered.") % {"code": created.code})
                 return redirect("requests_tracker:detail", municipality_slug=municipality.slug, code=created.code)
@@ -144,7 +144,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
             data = form.cleaned_data
             try:
                 services.request_update(
-                    request=citizen_request,
+                    citizen_request=citizen_request,
                     user=request.user,
                     category=data["category"],
                     title=data["title"],
@@ -155,7 +155,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(citizen_request_url(citizen_request))
@@ -180,7 +180,7 @@ def request_withdraw(request: HttpRequest, municipality_slug: str, code: str) ->
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     try:
-        services.request_withdraw(request=citizen_request, user=request.user)
+        services.request_withdraw(citizen_request=citizen_request, user=request.user)
     except services.RequestError as error:
         messages.error(request, str(error))
         return redirect(citizen_request_url(citizen_request))
@@ -210,7 +210,7 @@ def request_detail(request: HttpRequest, municipality_slug: str, code: str) -> H
 
 
 def _detail_page(request, municipality, citizen_request, comment_form, status=200) -> HttpResponse:
-    parts = selectors.request_detail_parts(request=citizen_request, user=request.user)
+    parts = selectors.request_detail_parts(citizen_request=citizen_request, user=request.user)
     is_reporter = request.user.is_authenticated and citizen_request.reporter_id == request.user.pk
     return render(
         request,
@@ -235,9 +235,9 @@ def vote(request: HttpRequest, municipality_slug: str, code: str) -> HttpRespons
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     try:
         if request.POST.get("action") == "remove":
-            services.vote_remove(request=citizen_request, citizen=request.user)
+            services.vote_remove(citizen_request=citizen_request, citizen=request.user)
             messages.success(request, _("Your vote has been taken back."))
-        elif services.vote_add(request=citizen_request, citizen=request.user):
+        elif services.vote_add(citizen_request=citizen_request, citizen=request.user):
             messages.success(request, _("Your vote has been counted."))
         else:
             messages.info(request, _("You have already said you have this problem too."))
@@ -255,7 +255,7 @@ def comment(request: HttpRequest, municipality_slug: str, code: str) -> HttpResp
     if form.is_valid():
         try:
             services.comment_add(
-                request=citizen_request,
+                citizen_request=citizen_request,
                 author=request.user,
                 body=form.cleaned_data["body"],
                 is_staff_reply=selectors.is_clerk(user=request.user, municipality=municipality),

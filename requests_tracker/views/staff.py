@@ -50,7 +50,7 @@ def queue(request, municipality):
 
 
 def _manage_page(request, municipality, citizen_request, **forms):
-    parts = selectors.request_detail_parts(request=citizen_request, user=request.user)
+    parts = selectors.request_detail_parts(citizen_request=citizen_request, user=request.user)
     context = {
         "municipality": municipality,
         "citizen_request": citizen_request,
@@ -90,7 +90,7 @@ def status_change(request, municipality, code):
         if form.is_valid():
             try:
                 services.status_change(
-                    request=citizen_request,
+                    citizen_request=citizen_request,
                     to_status=data["status"],
                     clerk=request.user,
                     note=data["note"],
@@ -113,7 +113,7 @@ def department_assign(request, municipality, code):
     form = DepartmentForm(request.POST, municipality=municipality)
     if form.is_valid():
         services.department_assign(
-            request=citizen_request, department=form.cleaned_data["department"], clerk=request.user
+            citizen_request=citizen_request, department=form.cleaned_data["department"], clerk=request.user
         )
         messages.success(request, _("The department has been assigned."))
         return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
@@ -126,7 +126,9 @@ def category_change(request, municipality, code):
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     form = CategoryForm(request.POST, municipality=municipality)
     if form.is_valid():
-        services.category_change(request=citizen_request, category=form.cleaned_data["category"], clerk=request.user)
+        services.category_change(
+            citizen_request=citizen_request, category=form.cleaned_data["category"], clerk=request.user
+        )
         messages.success(request, _("The request has been re-filed."))
         return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
     return _manage_page(request, municipality, citizen_request, category_form=form)
@@ -139,7 +141,7 @@ def reply(request, municipality, code):
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(
-            request=citizen_request, author=request.user, body=form.cleaned_data["body"], is_staff_reply=True
+            citizen_request=citizen_request, author=request.user, body=form.cleaned_data["body"], is_staff_reply=True
         )
         messages.success(request, _("Your reply has been published."))
         return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)

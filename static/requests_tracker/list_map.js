@@ -24,7 +24,6 @@
 
   function draw(pins) {
     layer.clearLayers();
-    element.dataset.pins = String(pins.length);
     pins.forEach(function (pin) {
       if (pin.count > 1) {
         var size = pin.count < 10 ? 30 : pin.count < 100 ? 38 : 46;

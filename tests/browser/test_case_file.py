@@ -29,7 +29,7 @@ def test_case_file_lists_every_apps_items_and_links_to_them(
 ):
     filed = make_request(verified, categories["potholes"], title="Λακκούβα στην Εγνατία")
     voted = make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος")
-    services.vote_add(request=voted, citizen=verified)
+    services.vote_add(citizen_request=voted, citizen=verified)
     erequest = file_erequest(verified, erequest_types["land_use"], subject="Χρήσεις γης οικοπέδου")
 
     login_as(page, live_server, verified)

@@ -66,7 +66,7 @@ def test_file_edit_acknowledge_lock_in_greek(page, live_server, reporter, catego
     page.get_by_role("button", name="Υποβολή").click()
 
     expect(page).to_have_url(re.compile(r"/requests/thessaloniki/r/THE-\w{6}/$"))
-    request = Request.objects.get()
+    citizen_request = Request.objects.get()
     expect(page.locator(".status-badge")).to_have_text("Καταχωρήθηκε")
     expect(page.locator("img.request-thumb")).to_have_count(1)
     expect(page.get_by_role("link", name=re.compile(r"letter\.pdf"))).to_be_visible()
@@ -78,7 +78,7 @@ def test_file_edit_acknowledge_lock_in_greek(page, live_server, reporter, catego
     expect(page.get_by_role("heading", level=1)).to_have_text("Σβηστός φανοστάτης στην Τσιμισκή")
 
     login_as(clerk_page, live_server, clerk)
-    clerk_page.goto(live_server.url + f"/requests/thessaloniki/staff/{request.code}/")
+    clerk_page.goto(live_server.url + f"/requests/thessaloniki/staff/{citizen_request.code}/")
     assert_accessible(clerk_page)
     clerk_page.get_by_label("Νέα κατάσταση").select_option("acknowledged")
     clerk_page.get_by_label("Σημείωση").fill("Προωθήθηκε στο συνεργείο.")
@@ -113,14 +113,14 @@ def test_file_with_a_geocoded_address_in_english_on_a_phone(phone_page, live_ser
 
 
 def test_vote_take_back_and_comment(page, live_server, reporter, neighbour, categories):
-    request = make_request(reporter, categories["bins"])
+    citizen_request = make_request(reporter, categories["bins"])
     login_as(page, live_server, neighbour)
-    page.goto(live_server.url + f"/requests/thessaloniki/r/{request.code}/")
+    page.goto(live_server.url + f"/requests/thessaloniki/r/{citizen_request.code}/")
     assert_accessible(page)
     page.get_by_role("button", name="Έχω κι εγώ αυτό το πρόβλημα").click()
-    expect(page.locator("#vote-count")).to_contain_text("1")
+    expect(page.locator("#vote-count")).to_have_text("Πολίτες που έχουν κι αυτοί το πρόβλημα: 1")
     page.get_by_role("button", name="Ανάκληση της ψήφου μου").click()
-    expect(page.locator("#vote-count")).to_contain_text("0")
+    expect(page.locator("#vote-count")).to_have_text("Πολίτες που έχουν κι αυτοί το πρόβλημα: 0")
     page.get_by_role("button", name="Αποστολή σχολίου").click()
     expect(page.get_by_role("alert")).to_contain_text("Γράψτε ένα σχόλιο")
     assert_accessible(page)
@@ -133,7 +133,7 @@ def test_list_filters_sort_page_size_ribbon_and_map(page, live_server, reporter,
     mine = make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος")
     make_request(neighbour, categories["potholes"], title="Βαθιά λακκούβα")
     closed = make_request(neighbour, categories["potholes"], title="Αλλη λακκούβα", latitude="40.640000")
-    services.status_change(request=closed, to_status="closed", clerk=clerk, resolution="resolved")
+    services.status_change(citizen_request=closed, to_status="closed", clerk=clerk, resolution="resolved")
     login_as(page, live_server, reporter)
     page.goto(live_server.url + "/requests/thessaloniki/")
     expect(page.locator(".request-card")).to_have_count(3)
@@ -149,7 +149,11 @@ def test_list_filters_sort_page_size_ribbon_and_map(page, live_server, reporter,
     expect(page).to_have_url(re.compile(r"category=\d+.*status=open.*sort=title.*per_page=10"))
     expect(page.locator(".request-card")).to_have_count(1)
     expect(page.locator(".request-card h2")).to_have_text("Βαθιά λακκούβα")
-    expect(page.locator("#requests-map")).to_have_attribute("data-pins", "1")
+    # The map shows one marker: the open pothole, the only request the filters leave.
+    markers = page.locator("#requests-map .leaflet-marker-icon")
+    expect(markers).to_have_count(1)
+    expect(markers).to_have_attribute("title", "Βαθιά λακκούβα")
+    expect(markers).to_be_visible()
 
     page.goto(live_server.url + "/requests/thessaloniki/?sort=-title")
     titles = page.locator(".request-card h2").all_inner_texts()

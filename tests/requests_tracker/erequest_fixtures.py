@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Department
-from requests_tracker import erequest_services, services, uploads
+from requests_tracker import services, uploads
 from requests_tracker.models import ERequestType
 from tests.requests_tracker.fixtures import PDF_BYTES, make_user, upload
 
@@ -23,7 +23,7 @@ def make_verified(username: str, municipality, **fields):
 
 def make_erequest_clerk(username: str, municipality, *departments):
     user = make_user(username, municipality, is_staff=True)
-    user.groups.add(erequest_services.erequests_group_ensure())
+    user.groups.add(services.erequests_group_ensure())
     user.departments.add(*departments)
     return user
 
@@ -33,7 +33,7 @@ def stage_pdf(user, name="ταυτότητα.pdf", content=PDF_BYTES):
 
 
 def file_erequest(citizen, erequest_type, *, delivery_method="electronic", postal_address="", **fields):
-    return erequest_services.erequest_file(
+    return services.erequest_file(
         citizen=citizen,
         erequest_type=erequest_type,
         subject=fields.pop("subject", "Βεβαίωση για την εφορία"),

@@ -13,6 +13,7 @@ from django.db import connections
 
 from requests_tracker import services
 from requests_tracker.models import Request, StatusChange
+from requests_tracker.services import shared as shared_services
 from tests.concurrency import hold_the_first_caller
 from tests.requests_tracker.fixtures import make_clerk, make_request
 
@@ -20,7 +21,7 @@ from tests.requests_tracker.fixtures import make_clerk, make_request
 @pytest.fixture
 def hold_the_winner(monkeypatch):
     """The first clerk past the compare-and-swap keeps the transaction open until the second one is blocked."""
-    return hold_the_first_caller(monkeypatch, services, "audit_log")
+    return hold_the_first_caller(monkeypatch, shared_services, "audit_log")
 
 
 def _change_at_once(request_id: int, clerks) -> list:
@@ -29,9 +30,9 @@ def _change_at_once(request_id: int, clerks) -> list:
 
     def change(index, clerk):
         try:
-            request = Request.objects.get(pk=request_id)
+            citizen_request = Request.objects.get(pk=request_id)
             barrier.wait()
-            services.status_change(request=request, to_status="acknowledged", clerk=clerk)
+            services.status_change(citizen_request=citizen_request, to_status="acknowledged", clerk=clerk)
             outcomes[index] = "changed"
         except services.StatusChanged as error:
             outcomes[index] = error

@@ -20,8 +20,9 @@ from django.db import connections
 from django.db.models import Max
 from django.test import Client
 
-from requests_tracker import erequest_services, protocol
+from requests_tracker import protocol, services
 from requests_tracker.models import ERequest
+from requests_tracker.services import erequests as erequest_services_module
 from tests.concurrency import hold_the_first_caller
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.erequest_fixtures import make_verified
@@ -48,7 +49,7 @@ def _file_at_once(erequest_type, citizens) -> list:
                         return
                     index = queue.pop()
                 try:
-                    erequest_services.erequest_file(
+                    services.erequest_file(
                         citizen=citizens[index % len(citizens)],
                         erequest_type=erequest_type,
                         subject=f"Αίτηση {index}",
@@ -104,7 +105,7 @@ class NaiveMaxPlusOne:
 def test_control_a_naive_max_plus_one_allocator_fails_the_same_test(citizens, erequest_types, settings, monkeypatch):
     NaiveMaxPlusOne.pair = threading.Barrier(2, timeout=10)
     settings.PROTOCOL_BACKEND = "tests.requests_tracker.test_erequest_concurrency.NaiveMaxPlusOne"
-    monkeypatch.setattr(erequest_services, "_numbering_enqueue", lambda erequest_id: None)  # no second try
+    monkeypatch.setattr(erequest_services_module, "_numbering_enqueue", lambda erequest_id: None)  # no second try
 
     errors = _file_at_once(erequest_types["land_use"], citizens)
 
@@ -176,7 +177,7 @@ def test_control_through_the_live_server_with_a_naive_allocator(
 ):
     NaiveMaxPlusOne.pair = threading.Barrier(2, timeout=10)
     settings.PROTOCOL_BACKEND = "tests.requests_tracker.test_erequest_concurrency.NaiveMaxPlusOne"
-    monkeypatch.setattr(erequest_services, "_numbering_enqueue", lambda erequest_id: None)
+    monkeypatch.setattr(erequest_services_module, "_numbering_enqueue", lambda erequest_id: None)
     citizens = [make_verified(f"web{index}", chania) for index in range(THREADS)]
     statuses = _live_filings(live_server, citizens, erequest_types["land_use"])
     assert statuses == [302] * FILINGS  # every filing is saved …

@@ -5,7 +5,7 @@ from accounts import demo as accounts_demo
 from identity_verification.demo import demo_load as verification_demo_load
 from portal.management.commands import load_demo
 from portal.registry import demo_loaders
-from requests_tracker import erequest_selectors
+from requests_tracker import selectors
 from requests_tracker.demo import demo_load_erequests
 from requests_tracker.models import ERequest, ERequestType
 
@@ -28,7 +28,7 @@ def test_the_erequests_demo_is_registered_and_idempotent(db, monkeypatch, capsys
     assert sorted(erequests.values_list("protocol_number", flat=True)) == [1, 2]
     clerk = authenticate(username="clerk.chania", password="demo-clerk-2026")
     for erequest in erequests:
-        assert erequest_selectors.is_erequest_clerk(user=clerk, department=erequest.department)
+        assert selectors.is_erequest_clerk(user=clerk, department=erequest.department)
     assert "e-requests clerk (Chania)  clerk.chania" in capsys.readouterr().out
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from requests_tracker import erequest_services, tasks, uploads
+from requests_tracker import services, tasks, uploads
 from requests_tracker.models import Attachment, ERequest, ProtocolCounter
 from requests_tracker.protocol import ProtocolUnavailable
 from tests.requests_tracker import erequest_fixtures
@@ -75,7 +75,7 @@ def test_a_failing_protocol_keeps_the_erequest_and_the_task_numbers_it_later(
     assert erequest.status == Status.SUBMITTED and erequest.protocol_number is None
     assert erequest.attachments.count() == 1
     assert not ProtocolCounter.objects.filter(last_number__gt=0).exists()  # the failed try took no number
-    assert erequest_services.erequests_unnumbered(older_than=timedelta(0)) == [erequest.pk]
+    assert services.erequests_unnumbered(older_than=timedelta(0)) == [erequest.pk]
 
     settings.PROTOCOL_BACKEND = "requests_tracker.protocol.DatabaseProtocol"
     assert tasks.erequest_number(erequest.pk) is True
@@ -85,7 +85,7 @@ def test_a_failing_protocol_keeps_the_erequest_and_the_task_numbers_it_later(
 
 
 def test_only_verified_citizens_file(citizen, erequest_types):
-    with pytest.raises(erequest_services.RequestError):
+    with pytest.raises(services.RequestError):
         file_erequest(citizen, erequest_types["land_use"])
 
 
@@ -109,22 +109,33 @@ def _post(client, erequest_type, **data):
     return client.post("/requests/chania/e/new/", payload)
 
 
-def test_post_refused_for_a_building_permit_copy_keeps_typed_text_and_files(verified, erequest_types):
-    client = client_for(verified)
-    response = _post(
+def _post_refused_by_post(client, erequest_types):
+    return _post(
         client,
         erequest_types["permit_copy"],
         delivery_method="post",
         postal_address="Κυδωνίας 29, Χανιά",
         files=[upload("deed.pdf", PDF_BYTES)],
     )
+
+
+def test_post_refused_for_a_building_permit_copy_says_why(verified, erequest_types):
+    response = _post_refused_by_post(client_for(verified), erequest_types)
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "δεν είναι δυνατή η παράδοση με τον τρόπο «ταχυδρομικά»" in page
+    assert "δεν είναι δυνατή η παράδοση με τον τρόπο «ταχυδρομικά»" in response.content.decode()
+    assert not ERequest.objects.exists()
+
+
+def test_a_refused_erequest_keeps_the_typed_text(verified, erequest_types):
+    page = _post_refused_by_post(client_for(verified), erequest_types).content.decode()
     assert "Αντίγραφο κάτοψης" in page and "Κυδωνίας 29, Χανιά" in page
+
+
+def test_a_refused_erequest_keeps_its_file_for_the_next_try(verified, erequest_types):
+    client = client_for(verified)
+    page = _post_refused_by_post(client, erequest_types).content.decode()
     (staged,) = Attachment.objects.filter(uploaded_by=verified)
     assert f'name="attachment" value="{staged.pk}"' in page
-    assert not ERequest.objects.exists()
     # The citizen picks another way; the file uploaded the first time goes with it.
     response = _post(client, erequest_types["permit_copy"], delivery_method="pickup", attachment=[staged.pk])
     assert response.status_code == 302
@@ -194,15 +205,23 @@ def test_clerk_workflow_with_emails_in_the_citizens_language(
     assert subjects[-1].startswith("Your e-request: Answered")  # English: the citizen's language
     assert len(subjects) == 3
     # The citizen downloads the answer.
-    response = client_for(other_verified).get(f"/requests/files/{erequest.answer_id}/")
+    response = client_for(other_verified).get(f"/requests/files/{erequest.answer.public_id}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
 
 
 def test_reject_needs_a_reason(verified, erequest_types, erequest_clerk):
     erequest = file_erequest(verified, erequest_types["land_use"])
-    client = client_for(erequest_clerk)
-    assert client.post(url(erequest, "manage") + "reject/", {"reason": ""}).status_code == 400
-    assert client.post(url(erequest, "manage") + "reject/", {"reason": "Λείπει το τοπογραφικό."}).status_code == 302
+    assert client_for(erequest_clerk).post(url(erequest, "manage") + "reject/", {"reason": ""}).status_code == 400
+    erequest.refresh_from_db()
+    assert erequest.status == Status.PROTOCOLLED
+
+
+def test_the_citizen_reads_the_reason_for_a_rejection(verified, erequest_types, erequest_clerk):
+    erequest = file_erequest(verified, erequest_types["land_use"])
+    response = client_for(erequest_clerk).post(
+        url(erequest, "manage") + "reject/", {"reason": "Λείπει το τοπογραφικό."}
+    )
+    assert response.status_code == 302
     erequest.refresh_from_db()
     assert erequest.status == Status.REJECTED
     assert "Λείπει το τοπογραφικό." in client_for(verified).get(url(erequest)).content.decode()
@@ -213,7 +232,7 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
 ):
     erequest = file_erequest(verified, erequest_types["land_use"], delivery_method="post", postal_address="Οδός 1")
     checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
-    erequest_services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(erequest_clerk).post(
             url(erequest, "manage") + "dispatch/",
@@ -223,20 +242,29 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
     erequest.refresh_from_db()
     assert (erequest.dispatched_on, erequest.tracking_reference) == (date(2026, 11, 23), "EL123456789GR")
     assert "EL123456789GR" in mail.outbox[-1].body
-    assert client_for(verified).get(f"/requests/files/{erequest.answer_id}/").status_code == 404
+    assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
 
 
-def test_queue_filters_and_overdue(verified, erequest_types, erequest_clerk):
+@pytest.fixture
+def late_and_new(verified, erequest_types):
     late = file_erequest(verified, erequest_types["land_use"], subject="Παλιά αίτηση")
     ERequest.objects.filter(pk=late.pk).update(due_date=date(2020, 1, 1))
     file_erequest(verified, erequest_types["residence"], subject="Νέα αίτηση")
-    client = client_for(erequest_clerk)
-    page = client.get("/requests/chania/e-staff/").content.decode()
+
+
+def test_queue_shows_the_open_ones_and_marks_the_overdue(erequest_clerk, late_and_new):
+    page = client_for(erequest_clerk).get("/requests/chania/e-staff/").content.decode()
     assert "Παλιά αίτηση" in page and "Νέα αίτηση" in page and page.count("overdue") >= 1
-    page = client.get("/requests/chania/e-staff/?status=overdue").content.decode()
+
+
+def test_queue_filters_the_overdue(erequest_clerk, late_and_new):
+    page = client_for(erequest_clerk).get("/requests/chania/e-staff/?status=overdue").content.decode()
     assert "Παλιά αίτηση" in page and "Νέα αίτηση" not in page
-    page = client.get(f"/requests/chania/e-staff/?type={erequest_types['residence'].pk}").content.decode()
-    assert "Παλιά αίτηση" not in page and "Νέα αίτηση" in page
+
+
+def test_queue_filters_by_type(erequest_clerk, erequest_types, late_and_new):
+    page = client_for(erequest_clerk).get(f"/requests/chania/e-staff/?type={erequest_types['residence'].pk}")
+    assert "Παλιά αίτηση" not in page.content.decode() and "Νέα αίτηση" in page.content.decode()
 
 
 # --- Privacy: another citizen, another municipality's clerk, a clerk of another department
@@ -247,9 +275,9 @@ def test_nobody_else_sees_an_erequest_or_its_files(
 ):
     erequest = file_erequest(verified, erequest_types["land_use"])
     checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
-    erequest_services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
     (document,) = erequest.attachments.exclude(pk=erequest.answer_id)
-    files = [f"/requests/files/{document.pk}/", f"/requests/files/{erequest.answer_id}/"]
+    files = [f"/requests/files/{document.public_id}/", f"/requests/files/{erequest.answer.public_id}/"]
     other_department_clerk = erequest_fixtures.make_erequest_clerk("clerk.it", chania)
     for outsider in [other_verified, clerk_of_thessaloniki, other_department_clerk]:
         client = client_for(outsider)
@@ -263,11 +291,20 @@ def test_nobody_else_sees_an_erequest_or_its_files(
         assert client_for(insider).get(files[0]).status_code == 200
 
 
-def test_public_list_map_and_open311_never_show_erequests(verified, erequest_types, chania):
-    file_erequest(verified, erequest_types["land_use"], subject="Ιδιωτική αίτηση")
-    client = Client()
+@pytest.fixture
+def private_erequest(verified, erequest_types):
+    return file_erequest(verified, erequest_types["land_use"], subject="Ιδιωτική αίτηση")
+
+
+def test_the_public_list_never_shows_erequests(client, private_erequest):
     assert "Ιδιωτική αίτηση" not in client.get("/requests/chania/").content.decode()
+
+
+def test_the_public_map_never_shows_erequests(client, private_erequest):
     assert client.get("/requests/chania/map.json?bbox=30,20,40,30&zoom=10").json().get("pins", []) == []
+
+
+def test_open311_never_shows_erequests(client, private_erequest):
     assert client.get("/open311/v2/requests.json?jurisdiction_id=chania").json() == []
 
 
@@ -294,13 +331,13 @@ def test_unverified_user_fixture_exists(chania):
 
 
 def test_reference_lookup_for_appointments(verified, erequest_types, chania):
-    from requests_tracker import erequest_selectors
+    from requests_tracker import selectors
 
     erequest = file_erequest(verified, erequest_types["land_use"])
-    ((label, subject),) = erequest_selectors.erequests_for_reference(citizen=verified, municipality=chania)
+    ((label, subject),) = selectors.erequests_for_reference(citizen=verified, municipality=chania)
     assert label == erequest.protocol_label and subject == erequest.subject
-    assert erequest_selectors.erequest_by_reference(municipality=chania, reference=label) == erequest
-    assert erequest_selectors.erequest_by_reference(municipality=chania, reference="999/01-01-2020") is None
+    assert selectors.erequest_by_reference(municipality=chania, reference=label) == erequest
+    assert selectors.erequest_by_reference(municipality=chania, reference="999/01-01-2020") is None
 
 
 def test_admin_pages_of_erequests(verified, erequest_types, chania, erequest_clerk):

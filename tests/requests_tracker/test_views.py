@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from requests_tracker import services
+from requests_tracker import services, uploads
 from requests_tracker.models import Attachment, Comment, Request
 from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, make_user, upload
 
@@ -27,9 +27,9 @@ def test_file_a_request_without_javascript_with_a_photo_and_a_pdf(client, report
     data = _form(categories, files=[upload("photo.jpg", image_bytes("JPEG")), upload("letter.pdf", PDF_BYTES)])
     response = client.post(reverse("requests_tracker:create", args=["thessaloniki"]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    request = Request.objects.get()
-    assert response["Location"].endswith(f"/r/{request.code}/")
-    assert sorted(request.attachments.values_list("kind", flat=True)) == ["document", "image"]
+    citizen_request = Request.objects.get()
+    assert response["Location"].endswith(f"/r/{citizen_request.code}/")
+    assert sorted(citizen_request.attachments.values_list("kind", flat=True)) == ["document", "image"]
 
 
 def test_address_alone_is_geocoded_on_submit(client, reporter, categories, geocoder):
@@ -39,9 +39,7 @@ def test_address_alone_is_geocoded_on_submit(client, reporter, categories, geoco
     assert str(Request.objects.get().latitude) == "40.636581"
 
 
-def test_bad_input_keeps_what_was_typed_and_uploaded(client, reporter, categories, geocoder):
-    client.force_login(reporter)
-    url = reverse("requests_tracker:create", args=["thessaloniki"])
+def _post_with_a_bad_file(client, categories):
     data = _form(
         categories,
         title="",
@@ -49,15 +47,30 @@ def test_bad_input_keeps_what_was_typed_and_uploaded(client, reporter, categorie
         longitude=None,
         files=[upload("photo.png", image_bytes()), upload("evil.png", b"<svg/>")],
     )
-    response = client.post(url, data)
-    page = response.content.decode()
+    return client.post(reverse("requests_tracker:create", args=["thessaloniki"]), data)
+
+
+def test_bad_input_keeps_the_typed_description(client, reporter, categories, geocoder):
+    client.force_login(reporter)
+    response = _post_with_a_bad_file(client, categories)
     assert response.status_code == 200
-    assert "Δεν ανάβει εδώ και μία εβδομάδα." in page  # the description survives
-    assert "evil.png" in page  # the refused file is named in the error
+    assert "Δεν ανάβει εδώ και μία εβδομάδα." in response.content.decode()
+
+
+def test_a_refused_file_is_named_in_the_error(client, reporter, categories, geocoder):
+    client.force_login(reporter)
+    response = _post_with_a_bad_file(client, categories)
+    assert [error for error in response.context["form"].errors["files"] if error.startswith("evil.png: ")]
+
+
+def test_an_accepted_file_is_kept_for_the_next_try_and_filed_with_it(client, reporter, categories, geocoder):
+    client.force_login(reporter)
+    page = _post_with_a_bad_file(client, categories).content.decode()
     staged = Attachment.objects.get(request=None)
-    assert f'name="attachment" value="{staged.pk}"' in page  # the good photo is kept for the next try
-    # Second try: the staged photo rides along, the request is filed with it.
-    response = client.post(url, {**_form(categories), "attachment": staged.pk})
+    assert f'name="attachment" value="{staged.pk}"' in page
+    response = client.post(
+        reverse("requests_tracker:create", args=["thessaloniki"]), {**_form(categories), "attachment": staged.pk}
+    )
     assert response.status_code == 302
     assert Request.objects.get().attachments.get() == staged
 
@@ -77,104 +90,194 @@ def test_refusals_have_a_message(client, reporter, categories, overrides):
     assert not Request.objects.exists()
 
 
-def test_geocoder_down_leaves_the_coordinates_usable(client, reporter, categories, geocoder):
+def test_geocoder_down_says_so_at_the_address(client, reporter, categories, geocoder):
     geocoder.failure = "error"
     client.force_login(reporter)
     url = reverse("requests_tracker:create", args=["thessaloniki"])
     response = client.post(url, _form(categories, latitude=None, longitude=None, address="Εγνατία"))
-    assert "δεν είναι διαθέσιμη" in response.content.decode()
+    assert response.context["form"].errors["address"] == [
+        "Η αναζήτηση διευθύνσεων δεν είναι διαθέσιμη αυτή τη στιγμή. Τοποθετήστε τον δείκτη στον χάρτη ή δοκιμάστε "
+        "αργότερα."
+    ]
+
+
+def test_geocoder_down_still_files_a_request_with_coordinates(client, reporter, categories, geocoder):
+    geocoder.failure = "error"
+    client.force_login(reporter)
+    url = reverse("requests_tracker:create", args=["thessaloniki"])
     assert client.post(url, _form(categories, address="Εγνατία")).status_code == 302
+
+
+def _post_six_files(client, categories):
+    files = [upload(f"p{index}.png", image_bytes()) for index in range(6)]
+    return client.post(reverse("requests_tracker:create", args=["thessaloniki"]), _form(categories, files=files))
 
 
 def test_too_many_files(client, reporter, categories):
     client.force_login(reporter)
-    files = [upload(f"p{index}.png", image_bytes()) for index in range(6)]
-    response = client.post(reverse("requests_tracker:create", args=["thessaloniki"]), _form(categories, files=files))
-    assert response.status_code == 200 and "5" in response.content.decode()
-    assert Attachment.objects.count() == 5
+    response = _post_six_files(client, categories)
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"] == ["Ένα αίτημα μπορεί να έχει έως 5 αρχεία."]
+    assert not Request.objects.exists()
 
 
-def test_xhr_upload_endpoint(client, reporter, categories):
+def test_too_many_files_keeps_the_first_five(client, reporter, categories):
     client.force_login(reporter)
-    url = reverse("requests_tracker:upload", args=["thessaloniki"])
-    ok = client.post(url, {"file": upload("a.png", image_bytes())})
-    assert ok.status_code == 201 and ok.json()["kind"] == "image"
-    bad = client.post(url, {"file": upload("b.pdf", b"<html></html>")})
-    assert bad.status_code == 400 and bad.json()["error"]
+    _post_six_files(client, categories)
+    assert Attachment.objects.filter(uploaded_by=reporter, request=None).count() == 5
+
+
+def test_xhr_upload_stages_a_good_file(client, reporter, categories):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("requests_tracker:upload", args=["thessaloniki"]), {"file": upload("a.png", image_bytes())}
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "image"
+
+
+def test_xhr_upload_refuses_a_disguised_file_with_a_message(client, reporter, categories):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("requests_tracker:upload", args=["thessaloniki"]), {"file": upload("b.pdf", b"<html></html>")}
+    )
+    assert response.status_code == 400 and response.json()["error"].startswith("b.pdf: ")
+
+
+def test_the_reporter_opens_the_edit_page_while_registered(client, reporter, categories):
+    citizen_request = make_request(reporter, categories["potholes"])
+    client.force_login(reporter)
+    assert client.get(reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])).status_code == 200
 
 
 def test_edit_is_locked_after_registered(client, reporter, categories, clerk):
-    request = make_request(reporter, categories["potholes"])
+    citizen_request = make_request(reporter, categories["potholes"])
+    services.status_change(citizen_request=citizen_request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
     client.force_login(reporter)
-    edit = reverse("requests_tracker:edit", args=["thessaloniki", request.code])
-    assert client.get(edit).status_code == 200
-    services.status_change(request=request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    edit = reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])
     response = client.post(edit, _form(categories, title="Αλλαγή"), follow=True)
     assert "δεν μπορεί πλέον να αλλάξει" in response.content.decode()
     assert Request.objects.get().title != "Αλλαγή"
 
 
-def test_detail_vote_comment(client, reporter, neighbour, categories):
-    request = make_request(reporter, categories["bins"])
-    detail = reverse("requests_tracker:detail", args=["thessaloniki", request.code])
-    page = client.get(detail).content.decode()
-    assert request.code in page and "Καταχωρήθηκε" in page
+def test_the_detail_page_shows_the_code_and_status(client, reporter, categories):
+    citizen_request = make_request(reporter, categories["bins"])
+    page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
+    assert citizen_request.code in page and "Καταχωρήθηκε" in page
+
+
+def test_a_vote_counts_once(client, reporter, neighbour, categories):
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(neighbour)
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
     assert Request.objects.get().vote_count == 1
-    empty = client.post(reverse("requests_tracker:comment", args=["thessaloniki", request.code]), {"body": " "})
-    assert empty.status_code == 400 and "Γράψτε ένα σχόλιο" in empty.content.decode()
-    client.post(reverse("requests_tracker:comment", args=["thessaloniki", request.code]), {"body": "Κι εγώ"})
+
+
+def test_an_empty_comment_is_refused_with_a_message(client, reporter, neighbour, categories):
+    citizen_request = make_request(reporter, categories["bins"])
+    client.force_login(neighbour)
+    empty = client.post(reverse("requests_tracker:comment", args=["thessaloniki", citizen_request.code]), {"body": " "})
+    assert empty.status_code == 400
+    assert empty.context["comment_form"].errors["body"] == ["Γράψτε ένα σχόλιο πριν το στείλετε."]
+
+
+def test_a_comment_is_added_and_counted(client, reporter, neighbour, categories):
+    citizen_request = make_request(reporter, categories["bins"])
+    client.force_login(neighbour)
+    client.post(reverse("requests_tracker:comment", args=["thessaloniki", citizen_request.code]), {"body": "Κι εγώ"})
     assert Request.objects.get().comment_count == 1
+    assert Comment.objects.get().body == "Κι εγώ"
 
 
-def test_hidden_comment_is_replaced_for_the_public_but_not_for_staff(client, reporter, neighbour, categories, clerk):
-    request = make_request(reporter, categories["bins"])
-    comment = services.comment_add(request=request, author=neighbour, body="Προσβλητικό σχόλιο")
+def test_a_hidden_comment_does_not_reach_the_public_page(client, reporter, neighbour, categories, clerk):
+    citizen_request = make_request(reporter, categories["bins"])
+    comment = services.comment_add(citizen_request=citizen_request, author=neighbour, body="Προσβλητικό σχόλιο")
     services.comment_hide(comment=comment, clerk=clerk)
-    detail = reverse("requests_tracker:detail", args=["thessaloniki", request.code])
-    public = client.get(detail).content.decode()
-    assert "Προσβλητικό" not in public and "Αποκρύφτηκε από διαχειριστή" in public
+    response = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code]))
+    assert response.context["comments"] == []
+    assert "Προσβλητικό" not in response.content.decode()
+
+
+def test_a_hidden_comment_is_shown_to_the_clerk_marked_hidden(client, reporter, neighbour, categories, clerk):
+    citizen_request = make_request(reporter, categories["bins"])
+    comment = services.comment_add(citizen_request=citizen_request, author=neighbour, body="Προσβλητικό σχόλιο")
+    services.comment_hide(comment=comment, clerk=clerk)
     client.force_login(clerk)
-    assert "Προσβλητικό" in client.get(detail).content.decode()
+    page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
+    assert "Προσβλητικό σχόλιο" in page and "Αποκρύφτηκε από διαχειριστή· το προσωπικό" in page
 
 
-def test_attachments_are_served_through_the_view_with_safe_headers(client, reporter, neighbour, categories):
+def _upload_pdf(client, reporter, name="letter.pdf") -> Attachment:
     client.force_login(reporter)
     url = reverse("requests_tracker:upload", args=["thessaloniki"])
-    pdf_id = client.post(url, {"file": upload("../../\u202eevil.pdf", PDF_BYTES)}).json()["id"]
-    file_url = reverse("requests_tracker:attachment", args=[pdf_id])
+    return Attachment.objects.get(pk=client.post(url, {"file": upload(name, PDF_BYTES)}).json()["id"])
+
+
+def test_a_staged_file_is_only_its_uploaders(client, reporter, neighbour, categories):
+    staged = _upload_pdf(client, reporter)
     client.force_login(neighbour)
-    assert client.get(file_url).status_code == 404  # staged: only its uploader sees it
-    client.force_login(reporter)
-    request = make_request(reporter, categories["bins"], attachments=[Attachment.objects.get(pk=pdf_id)])
+    assert client.get(reverse("requests_tracker:attachment", args=[staged.public_id])).status_code == 404
+
+
+def test_a_document_is_served_as_a_download_that_is_never_sniffed(client, reporter, categories):
+    staged = _upload_pdf(client, reporter)
+    make_request(reporter, categories["bins"], attachments=[staged])
     client.logout()
-    response = client.get(file_url)
+    response = client.get(reverse("requests_tracker:attachment", args=[staged.public_id]))
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_citizens_file_name_is_cleaned_and_never_reaches_the_disk(client, reporter, categories):
+    staged = _upload_pdf(client, reporter, name="../../\u202eevil.pdf")
+    make_request(reporter, categories["bins"], attachments=[staged])
+    response = client.get(reverse("requests_tracker:attachment", args=[staged.public_id]))
     assert "evil.pdf" in response["Content-Disposition"] and ".." not in response["Content-Disposition"]
-    attachment = request.attachments.get()
-    assert "evil" not in attachment.file.name and attachment.file.name.endswith(".pdf")
+    staged.refresh_from_db()
+    assert "evil" not in staged.file.name and staged.file.name.endswith(".pdf")
 
 
-def test_list_filters_sort_page_size_and_ribbon(client, reporter, neighbour, categories):
+@pytest.fixture
+def two_requests(reporter, neighbour, categories):
     make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος")
     make_request(neighbour, categories["potholes"], title="Λακκούβα")
-    url = reverse("requests_tracker:start", args=["thessaloniki"])
-    client.force_login(reporter)
-    page = client.get(url, {"category": categories["bins"].pk}).content.decode()
+
+
+def _list(client, **query) -> str:
+    return client.get(reverse("requests_tracker:start", args=["thessaloniki"]), query).content.decode()
+
+
+def test_list_filters_by_category(client, two_requests, categories):
+    page = _list(client, category=categories["bins"].pk)
     assert "Ξεχειλισμένος" in page and "Λακκούβα</h2>" not in page
-    assert "Το αίτημά μου" in page
-    mine = client.get(url, {"mine": "1"}).content.decode()
-    assert "Λακκούβα</h2>" not in mine
-    search = client.get(url, {"q": "λακκ"}).content.decode()
-    assert "Λακκούβα" in search and "Ξεχειλισμένος" not in search
-    ordered = client.get(url, {"sort": "title"}).content.decode()
-    assert ordered.index("Λακκούβα") < ordered.index("Ξεχειλισμένος")
-    assert client.get(url, {"per_page": "10"}).context["page"].paginator.per_page == 10
-    assert client.get(url, {"per_page": "7"}).context["page"].paginator.per_page == 20
+
+
+def test_list_marks_the_citizens_own_request(client, reporter, two_requests):
+    client.force_login(reporter)
+    assert _list(client).count('<span class="ribbon">Το αίτημά μου</span>') == 1
+
+
+def test_list_shows_only_mine(client, reporter, two_requests):
+    client.force_login(reporter)
+    page = _list(client, mine="1")
+    assert "Ξεχειλισμένος" in page and "Λακκούβα</h2>" not in page
+
+
+def test_list_searches_titles(client, two_requests):
+    page = _list(client, q="λακκ")
+    assert "Λακκούβα" in page and "Ξεχειλισμένος" not in page
+
+
+def test_list_sorts_by_title(client, two_requests):
+    page = _list(client, sort="title")
+    assert page.index("Λακκούβα") < page.index("Ξεχειλισμένος")
+
+
+@pytest.mark.parametrize(("asked", "given"), [("10", 10), ("7", 20)])
+def test_list_page_size_is_one_of_the_offered(client, two_requests, asked, given):
+    response = client.get(reverse("requests_tracker:start", args=["thessaloniki"]), {"per_page": asked})
+    assert response.context["page"].paginator.per_page == given
 
 
 def _many(reporter, categories, count):
@@ -194,78 +297,135 @@ def _many(reporter, categories, count):
 
 
 @pytest.mark.parametrize("count", [5, 100])
-def test_query_counts_do_not_grow_with_rows(client, reporter, categories, django_assert_num_queries, count):
+def test_list_query_count_does_not_grow_with_rows(client, reporter, categories, django_assert_num_queries, count):
     _many(reporter, categories, count)
     client.force_login(reporter)
-    list_url = reverse("requests_tracker:start", args=["thessaloniki"])
+    with django_assert_num_queries(6):  # session + user, municipality, count, rows, categories
+        client.get(reverse("requests_tracker:start", args=["thessaloniki"]), {"per_page": "100", "sort": "title"})
+
+
+@pytest.mark.parametrize("count", [5, 100])
+def test_map_query_count_does_not_grow_with_rows(client, reporter, categories, django_assert_num_queries, count):
+    _many(reporter, categories, count)
     map_url = reverse("requests_tracker:map_json", args=["thessaloniki"])
-    open311 = "/open311/v2/requests.json"
-    # session + user, municipality, count, rows, categories
-    with django_assert_num_queries(6):
-        client.get(list_url, {"per_page": "100", "sort": "title"})
     with django_assert_num_queries(3):  # municipality, the grouped cells, the single pins' titles
         assert client.get(map_url, {"bbox": "40.5,22.8,40.8,23.1", "zoom": "18"}).json()["pins"]
-    client.logout()
+
+
+@pytest.mark.parametrize("count", [5, 100])
+def test_open311_query_count_does_not_grow_with_rows(client, reporter, categories, django_assert_num_queries, count):
+    _many(reporter, categories, count)
     with django_assert_num_queries(2):
-        assert len(client.get(open311, {"jurisdiction_id": "thessaloniki"}).json()) == count
+        assert len(client.get("/open311/v2/requests.json", {"jurisdiction_id": "thessaloniki"}).json()) == count
 
 
-def test_map_pins_cluster_by_zoom(client, reporter, categories):
+def _pins(client, **query):
+    return client.get(reverse("requests_tracker:map_json", args=["thessaloniki"]), query)
+
+
+def test_map_pins_cluster_at_city_zoom(client, reporter, categories):
     _many(reporter, categories, 100)
-    url = reverse("requests_tracker:map_json", args=["thessaloniki"])
-    city = client.get(url, {"bbox": "40.5,22.8,40.8,23.1", "zoom": "10"}).json()["pins"]
-    street = client.get(url, {"bbox": "40.5,22.8,40.8,23.1", "zoom": "19"}).json()["pins"]
+    city = _pins(client, bbox="40.5,22.8,40.8,23.1", zoom="10").json()["pins"]
     assert sum(pin["count"] for pin in city) == 100 and len(city) < 10
+
+
+def test_map_pins_are_single_at_street_zoom(client, reporter, categories):
+    _many(reporter, categories, 100)
+    street = _pins(client, bbox="40.5,22.8,40.8,23.1", zoom="19").json()["pins"]
     assert len(street) == 100 and all(pin["code"] for pin in street)
-    outside = client.get(url, {"bbox": "35,24,35.1,24.1", "zoom": "15"}).json()["pins"]
-    assert outside == []
-    assert client.get(url, {"bbox": "nonsense"}).status_code == 400
 
 
-def test_staff_pages_are_scoped_to_the_clerks_municipality(client, reporter, categories, clerk, chania):
-    request = make_request(reporter, categories["other"])
-    manage = reverse("requests_tracker:staff_manage", args=["thessaloniki", request.code])
+def test_map_pins_only_for_the_visible_area(client, reporter, categories):
+    _many(reporter, categories, 100)
+    assert _pins(client, bbox="35,24,35.1,24.1", zoom="15").json()["pins"] == []
+
+
+def test_map_needs_a_bounding_box(client, thessaloniki):
+    assert _pins(client, bbox="nonsense").status_code == 400
+
+
+def _manage(citizen_request, action=""):
+    if not action:
+        return reverse("requests_tracker:staff_manage", args=["thessaloniki", citizen_request.code])
+    return reverse(f"requests_tracker:staff_{action}", args=["thessaloniki", citizen_request.code])
+
+
+def test_a_citizen_is_refused_the_staff_pages(client, reporter, categories):
+    citizen_request = make_request(reporter, categories["other"])
     client.force_login(reporter)
-    assert client.get(manage).status_code == 403
+    assert client.get(_manage(citizen_request)).status_code == 403
+
+
+def test_a_clerk_of_another_municipality_is_refused_the_staff_pages(client, reporter, categories, chania):
+    citizen_request = make_request(reporter, categories["other"])
     client.force_login(make_clerk("clerk.chania", chania))
-    assert client.get(manage).status_code == 403
+    assert client.get(_manage(citizen_request)).status_code == 403
+
+
+def test_the_clerk_sees_the_queue_and_the_request(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
     client.force_login(clerk)
     assert client.get(reverse("requests_tracker:staff_queue", args=["thessaloniki"])).status_code == 200
-    assert client.get(manage).status_code == 200
-    client.post(
-        reverse("requests_tracker:staff_status", args=["thessaloniki", request.code]),
-        {"status": "acknowledged", "seen_status": "registered", "note": ""},
-    )
-    client.post(
-        reverse("requests_tracker:staff_category", args=["thessaloniki", request.code]),
-        {"category": categories["bins"].pk},
-    )
-    client.post(reverse("requests_tracker:staff_reply", args=["thessaloniki", request.code]), {"body": "Το είδαμε."})
-    request.refresh_from_db()
-    assert request.status == Status.ACKNOWLEDGED and request.category == categories["bins"]
-    assert request.department == categories["bins"].department
+    assert client.get(_manage(citizen_request)).status_code == 200
+
+
+def test_the_clerk_changes_the_status(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
+    client.force_login(clerk)
+    client.post(_manage(citizen_request, "status"), {"status": "acknowledged", "seen_status": "registered", "note": ""})
+    assert Request.objects.get().status == Status.ACKNOWLEDGED
+
+
+def test_the_clerk_refiles_a_request_to_the_new_categorys_department(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
+    client.force_login(clerk)
+    client.post(_manage(citizen_request, "category"), {"category": categories["bins"].pk})
+    citizen_request.refresh_from_db()
+    assert (citizen_request.category, citizen_request.department) == (categories["bins"], categories["bins"].department)
+
+
+def test_the_clerk_assigns_a_department(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
+    client.force_login(clerk)
+    client.post(_manage(citizen_request, "department"), {"department": categories["potholes"].department.pk})
+    assert Request.objects.get().department == categories["potholes"].department
+
+
+def test_the_clerks_reply_is_a_staff_reply(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
+    client.force_login(clerk)
+    client.post(_manage(citizen_request, "reply"), {"body": "Το είδαμε."})
     assert Comment.objects.get().is_staff_reply
-    stale = client.post(
-        reverse("requests_tracker:staff_status", args=["thessaloniki", request.code]),
-        {"status": "in_progress", "seen_status": "registered"},
-    )
+
+
+def test_a_status_change_on_a_stale_page_is_refused(client, reporter, categories, clerk):
+    citizen_request = make_request(reporter, categories["other"])
+    services.status_change(citizen_request=citizen_request, to_status=Status.ACKNOWLEDGED, clerk=clerk)
+    client.force_login(clerk)
+    stale = client.post(_manage(citizen_request, "status"), {"status": "in_progress", "seen_status": "registered"})
     assert stale.status_code == 400 and "Κάποιος άλλος" in stale.content.decode()
+    assert Request.objects.get().status == Status.ACKNOWLEDGED
 
 
-def test_the_reporter_cannot_vote_and_strangers_cannot_edit(client, reporter, categories, thessaloniki):
-    request = make_request(reporter, categories["bins"])
+def test_the_reporter_cannot_vote_for_their_own_request(client, reporter, categories):
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(reporter)
-    client.post(reverse("requests_tracker:vote", args=["thessaloniki", request.code]))
+    client.post(reverse("requests_tracker:vote", args=["thessaloniki", citizen_request.code]))
     assert Request.objects.get().vote_count == 0
+
+
+def test_a_stranger_cannot_edit(client, reporter, categories, thessaloniki):
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(make_user("stranger", thessaloniki))
-    response = client.post(reverse("requests_tracker:edit", args=["thessaloniki", request.code]), {"title": "x"})
-    assert response.status_code == 302 and Request.objects.get().title == request.title
+    edit = reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])
+    response = client.post(edit, {"title": "x"})
+    assert response.status_code == 302 and Request.objects.get().title == citizen_request.title
 
 
 def test_withdraw_while_registered(client, reporter, categories):
-    request = make_request(reporter, categories["bins"])
+    citizen_request = make_request(reporter, categories["bins"])
     client.force_login(reporter)
-    response = client.post(reverse("requests_tracker:withdraw", args=["thessaloniki", request.code]))
+    response = client.post(reverse("requests_tracker:withdraw", args=["thessaloniki", citizen_request.code]))
     assert response.status_code == 302 and not Request.objects.exists()
 
 
@@ -301,3 +461,20 @@ def test_total_size_per_request_is_limited(client, reporter, categories, setting
     ids = [client.post(url, {"file": upload(f"{n}.pdf", PDF_BYTES)}).json()["id"] for n in range(2)]
     third = client.post(url, {"file": upload("3.pdf", PDF_BYTES), "attachment": ids})
     assert third.status_code == 400 and third.json()["error"]
+
+
+def _request_with_a_photo(reporter, categories):
+    photo = services.attachment_stage(user=reporter, checked=uploads.upload_check(upload("a.png", image_bytes())))
+    return make_request(reporter, categories["bins"], attachments=[photo]), photo
+
+
+def test_attachment_links_carry_the_unguessable_public_id(client, reporter, categories):
+    citizen_request, photo = _request_with_a_photo(reporter, categories)
+    page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
+    assert f"/requests/files/{photo.public_id}/" in page and f"/requests/files/{photo.public_id}/thumb/" in page
+    assert client.get(f"/requests/files/{photo.public_id}/").status_code == 200
+
+
+def test_an_attachment_is_not_found_by_its_sequential_id(client, reporter, categories):
+    _citizen_request, photo = _request_with_a_photo(reporter, categories)
+    assert client.get(f"/requests/files/{photo.pk}/").status_code == 404

@@ -1,22 +1,11 @@
+"""Forms of citizen requests: filing and editing, comments, and the clerk's status, department and category."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department
-from requests_tracker import uploads
-from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, geocode
+from requests_tracker.forms.shared import attachments_field
 from requests_tracker.models import Category, Request
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class RequestForm(forms.Form):
@@ -40,44 +29,11 @@ class RequestForm(forms.Form):
     longitude = forms.DecimalField(
         label=_("Longitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
     )
-    files = MultipleFileField(
-        label=_("Add files"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT}),
-        help_text=_("Photos (GIF, JPEG, PNG) or documents (DOC, DOCX, ODT, PDF), up to 5 files."),
-    )
+    files = attachments_field()
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality = municipality
         self.fields["category"].queryset = Category.objects.filter(municipality=municipality)
-        self.candidates = []
-
-    def clean(self):
-        data = super().clean()
-        latitude, longitude = data.get("latitude"), data.get("longitude")
-        if latitude is None or longitude is None:
-            address = data.get("address", "")
-            if not address:
-                raise forms.ValidationError(
-                    _("Show where the problem is: place the marker on the map or type an address."), code="no_location"
-                )
-            # Without JavaScript there is no map: the typed address is looked up here, first candidate wins.
-            try:
-                self.candidates = geocode(query=address, municipality=self.municipality)
-            except GeocoderUnavailable:
-                self.add_error(
-                    "address",
-                    _("The address search is not available right now. Place the marker on the map, or try later."),
-                )
-                return data
-            if not self.candidates:
-                self.add_error("address", _("No place with this address was found in the municipality."))
-                return data
-            data["latitude"] = as_decimal(self.candidates[0].latitude)
-            data["longitude"] = as_decimal(self.candidates[0].longitude)
-            data["address"] = data["address"] or self.candidates[0].label
-        return data
 
 
 class CommentForm(forms.Form):

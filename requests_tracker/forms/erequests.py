@@ -1,8 +1,9 @@
+"""Forms of e-requests: the citizen's application and the clerk's steps (start, reject, answer, dispatch)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requests_tracker import uploads
-from requests_tracker.forms import MultipleFileField, MultipleFileInput
+from requests_tracker.forms.shared import attachments_field
 from requests_tracker.models import DeliveryMethod, ERequestType
 
 
@@ -28,12 +29,7 @@ class ERequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed only when the answer is sent by post: street and number, postcode, town."),
     )
-    files = MultipleFileField(
-        label=_("Add files"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT}),
-        help_text=_("Photos (GIF, JPEG, PNG) or documents (DOC, DOCX, ODT, PDF), up to 5 files."),
-    )
+    files = attachments_field()
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Writes for e-requests: filing, numbering in the central protocol, and the clerk's workflow.
 
-They reuse the public requests' machinery: staged uploads (`services.attachment_stage`, `uploads.upload_check`),
-the compare-and-swap with its timeline entry (`services.timeline_transition`) and the e-mail outbox.
+They reuse the machinery shared with citizen requests (services/shared.py): staged uploads (`attachment_stage`,
+`uploads.upload_check`), the compare-and-swap with its timeline entry (`timeline_transition`) and the e-mail outbox.
 """
 
 import logging
@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.services import audit_log, email_enqueue
-from requests_tracker import services, uploads
+from requests_tracker import uploads
 from requests_tracker.models import Attachment, DeliveryMethod, ERequest, ERequestType
 from requests_tracker.protocol import protocol_backend
-from requests_tracker.services import RequestError
+from requests_tracker.services.shared import RequestError, timeline_transition
 
 logger = logging.getLogger(__name__)
 Status = ERequest.Status
@@ -30,11 +30,7 @@ STEPS_FROM = {
 
 
 class DeliveryRefused(RequestError):
-    """A delivery method the type does not allow, or post without an address; `field` is the form field to blame."""
-
-    def __init__(self, message, *, field: str):
-        super().__init__(message)
-        self.field = field
+    """A delivery method the type does not allow, or post without an address."""
 
 
 class AttachmentsMissing(RequestError):
@@ -81,7 +77,8 @@ def erequest_file(
     if len(attachments) < erequest_type.required_attachments:
         raise AttachmentsMissing(
             _("Attach the documents this application needs: at least %(count)s files (you attached %(given)s).")
-            % {"count": erequest_type.required_attachments, "given": len(attachments)}
+            % {"count": erequest_type.required_attachments, "given": len(attachments)},
+            field="files",
         )
     if len(attachments) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
@@ -132,7 +129,7 @@ def _numbering_enqueue(erequest_id: int) -> None:
 
 def _protocol_number(erequest: ERequest) -> None:
     entry = protocol_backend().register(erequest=erequest)
-    services.timeline_transition(
+    timeline_transition(
         target=erequest,
         from_status=Status.SUBMITTED,
         to_status=Status.PROTOCOLLED,
@@ -184,7 +181,7 @@ def _step(*, erequest: ERequest, to_status: str, clerk, note: str = "", changes:
             % {"status": erequest.get_status_display(), "to": Status(to_status).label}
         )
     with transaction.atomic():
-        services.timeline_transition(
+        timeline_transition(
             target=erequest,
             from_status=erequest.status,
             to_status=to_status,
@@ -269,31 +266,6 @@ def _notify(*, erequest: ERequest, note: str = "", template: str = "requests_tra
         context={"erequest": erequest, "note": note, "recipient": citizen},
         language=citizen.language,
     )
-
-
-# --- Personal data (accounts.registry)
-
-
-def citizen_data_export(user) -> dict:
-    return {
-        "erequests": [
-            {
-                "protocol": erequest.protocol_label,
-                "type": erequest.type.name_el,
-                "subject": erequest.subject,
-                "description": erequest.description,
-                "delivery_method": erequest.delivery_method,
-                "postal_address": erequest.postal_address,
-                "status": erequest.status,
-                "created_at": erequest.created_at.isoformat(),
-            }
-            for erequest in ERequest.objects.filter(citizen=user).select_related("type")
-        ]
-    }
-
-
-def citizen_data_erase(user) -> None:
-    """E-requests are entries of the municipality's protocol, kept as the archives law says; nothing is erased."""
 
 
 # --- Staff role

@@ -1,14 +1,13 @@
-"""Reads for citizen requests: the filtered list, map pins clustered on a grid, visibility of attachments."""
+"""Reads for citizen requests: the filtered list, map pins clustered on a grid, the detail page, the staff queue."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, FloatField, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 
 from portal.models import Municipality
-from requests_tracker import erequest_selectors
-from requests_tracker.models import Attachment, Category, Comment, Request, StatusChange, Vote
+from requests_tracker.models import Category, Comment, Request, Vote
 
 SORTS = {
     "date": ("created_at", "pk"),
@@ -50,10 +49,6 @@ class ListFilters:
 
 def categories_list(*, municipality: Municipality) -> list[Category]:
     return list(Category.objects.filter(municipality=municipality).select_related("department"))
-
-
-def category_other_get(*, municipality: Municipality) -> Category | None:
-    return Category.objects.filter(municipality=municipality, is_other=True).first()
 
 
 def requests_filtered(*, municipality: Municipality, filters: ListFilters, user=None) -> QuerySet[Request]:
@@ -148,14 +143,16 @@ def request_get(*, municipality: Municipality, code: str) -> Request:
         raise Http404 from error
 
 
-def request_detail_parts(*, request: Request, user) -> dict:
-    is_staff = is_clerk(user=user, municipality=request.municipality)
-    comments = request.comments.select_related("author")
+def request_detail_parts(*, citizen_request: Request, user) -> dict:
+    """What the detail and staff pages show; hidden comments reach the page only for the municipality's clerks."""
+    is_staff = is_clerk(user=user, municipality=citizen_request.municipality)
+    comments = citizen_request.comments.all() if is_staff else comments_visible(citizen_request=citizen_request)
+    comments = comments.select_related("author")
     return {
-        "attachments": list(request.attachments.all()),
+        "attachments": list(citizen_request.attachments.all()),
         "comments": list(comments),
-        "timeline": list(request.timeline.select_related("changed_by")),
-        "has_voted": user.is_authenticated and Vote.objects.filter(request=request, citizen=user).exists(),
+        "timeline": list(citizen_request.timeline.select_related("changed_by")),
+        "has_voted": user.is_authenticated and Vote.objects.filter(request=citizen_request, citizen=user).exists(),
         "is_clerk": is_staff,
     }
 
@@ -180,38 +177,6 @@ def staff_queue(*, municipality: Municipality, department_id: int | None, status
     return queryset.order_by("created_at", "pk")
 
 
-def staged_attachments(*, user, ids) -> list[Attachment]:
-    ids = [int(value) for value in ids if str(value).isdigit()]
-    if not ids or not user.is_authenticated:
-        return []
-    return list(Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None))
-
-
-def attachment_get_for_user(*, user, pk: int) -> Attachment:
-    """An attachment of a request (public), of the user's e-request, or one they staged; 404 for anything else."""
-    attachment = (
-        Attachment.objects.select_related("request__municipality", "erequest__department").filter(pk=pk).first()
-    )
-    if attachment is None:
-        raise Http404
-    if attachment.erequest_id is not None:
-        # An e-request's files are private: its citizen and its department's clerks, nobody else.
-        if not erequest_selectors.may_see_file(user=user, attachment=attachment):
-            raise Http404
-        return attachment
-    # A staged upload (no request yet) is only its uploader's; a request's attachments are public like it.
-    if attachment.request_id is None and (not user.is_authenticated or attachment.uploaded_by_id != user.pk):
-        raise Http404
-    return attachment
-
-
-def open311_requests(*, municipality: Municipality) -> QuerySet[Request]:
-    return Request.objects.filter(municipality=municipality).select_related("category", "department")
-
-
-def timeline_prefetch() -> Prefetch:
-    return Prefetch("timeline", queryset=StatusChange.objects.select_related("changed_by"))
-
-
-def comments_visible(*, request: Request) -> QuerySet[Comment]:
-    return request.comments.filter(is_hidden=False)
+def comments_visible(*, citizen_request: Request) -> QuerySet[Comment]:
+    """The comments the public reads: a moderator's hidden ones are left out (comment_count counts these)."""
+    return citizen_request.comments.filter(is_hidden=False)

@@ -18,10 +18,6 @@ def erequest_types_list(*, municipality: Municipality) -> QuerySet[ERequestType]
     return ERequestType.objects.filter(municipality=municipality, is_active=True).select_related("department")
 
 
-def erequests_of_citizen(*, citizen) -> QuerySet[ERequest]:
-    return ERequest.objects.filter(citizen=citizen).select_related("municipality", "type").order_by("-created_at")
-
-
 def erequest_get_for_citizen(*, citizen, municipality: Municipality, public_id: UUID) -> ERequest:
     """The citizen's own e-request, or 404: nobody learns whether someone else's exists."""
     erequest = (
@@ -77,7 +73,7 @@ def may_see_file(*, user, attachment) -> bool:
     return is_erequest_clerk(user=user, department=erequest.department)
 
 
-def staff_queue(
+def erequests_staff_queue(
     *, user, municipality: Municipality, department_id: int | None, status: str, type_id: int | None
 ) -> QuerySet[ERequest]:
     queryset = ERequest.objects.filter(

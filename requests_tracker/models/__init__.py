@@ -1,0 +1,42 @@
+"""The app's tables, by domain; every name is re-exported here, so `from requests_tracker.models import X` works."""
+
+from requests_tracker.models.citizen_requests import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Category,
+    Comment,
+    Request,
+    Vote,
+    code_generate,
+    code_prefix,
+)
+from requests_tracker.models.erequests import (
+    DEFAULT_RESPONSE_DAYS,
+    DeliveryMethod,
+    ERequest,
+    ERequestType,
+    ProtocolCounter,
+)
+from requests_tracker.models.open311 import ApiKey
+from requests_tracker.models.shared import TIMELINE_STATUSES, Attachment, StatusChange, private_storage
+
+__all__ = [
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "DEFAULT_RESPONSE_DAYS",
+    "TIMELINE_STATUSES",
+    "ApiKey",
+    "Attachment",
+    "Category",
+    "Comment",
+    "DeliveryMethod",
+    "ERequest",
+    "ERequestType",
+    "ProtocolCounter",
+    "Request",
+    "StatusChange",
+    "Vote",
+    "code_generate",
+    "code_prefix",
+    "private_storage",
+]

@@ -1,0 +1,230 @@
+"""Citizen requests («αιτήματα πολιτών»): public reports of a problem on the map, with votes and comments."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import BilingualName, Department, Municipality
+
+# Crockford's base32 without I, L, O, U: codes read out over the phone are not mistaken for one another.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 6
+
+
+def code_generate(prefix: str) -> str:
+    """`THE-7K2M9Q`: random, so that codes say nothing about how many requests exist or which comes next."""
+    return f"{prefix}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_prefix(municipality: Municipality) -> str:
+    return (municipality.slug.replace("-", "")[:3] or "REQ").upper()
+
+
+# A category's colour is written into a style attribute: only «#rrggbb», never anything a browser would parse further.
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+class Category(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="request_categories", verbose_name=_("municipality")
+    )
+    name_el = models.CharField(_("name (Greek)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    code = models.SlugField(_("service code"), max_length=50, help_text=_("The Open311 service code."))
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_categories",
+        verbose_name=_("department"),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#0d6efd",
+        validators=[RegexValidator(COLOUR_PATTERN, message=_("Enter a colour as #rrggbb, e.g. #0d6efd."))],
+        help_text=_("Six hexadecimal digits after #, e.g. #0d6efd."),
+    )
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    is_other = models.BooleanField(
+        _("«Other»"), default=False, help_text=_("Requests filed under «Other» are re-filed by staff.")
+    )
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["municipality", "is_other", "position", "name_el"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="requests_category_unique_code"),
+            models.UniqueConstraint(fields=["municipality", "name_el"], name="requests_category_unique_name"),
+            models.UniqueConstraint(
+                fields=["municipality"], condition=Q(is_other=True), name="requests_one_other_category"
+            ),
+            models.CheckConstraint(condition=Q(colour__regex=COLOUR_PATTERN), name="requests_category_colour_hex"),
+        ]
+
+
+class Request(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    class Resolution(models.TextChoices):
+        RESOLVED = "resolved", _("resolved")
+        NOT_RESOLVED = "not_resolved", _("not resolved")
+        DUPLICATE = "duplicate", _("duplicate")
+        NOT_RESPONSIBLE = "not_responsible", _("not our responsibility")
+
+    # Bootstrap badge classes, chosen for contrast with their text (axe checks it).
+    STATUS_COLOURS = {
+        Status.REGISTERED: "text-bg-danger",
+        Status.ACKNOWLEDGED: "text-bg-warning",
+        Status.IN_PROGRESS: "text-bg-primary",
+        Status.CLOSED: "text-bg-success",
+    }
+    STATUS_PIN_COLOURS = {
+        Status.REGISTERED: "#dc3545",
+        Status.ACKNOWLEDGED: "#ffc107",
+        Status.IN_PROGRESS: "#0d6efd",
+        Status.CLOSED: "#198754",
+    }
+
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="citizen_requests", verbose_name=_("municipality")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="requests", verbose_name=_("category")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizen_requests",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizen_requests",
+        verbose_name=_("reporter"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    vote_count = models.PositiveIntegerField(_("votes"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen request")
+        verbose_name_plural = _("citizen requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) | (~Q(status="closed") & Q(closed_at=None)),
+                name="requests_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="closed") & ~Q(resolution="")) | (~Q(status="closed") & Q(resolution="")),
+                name="requests_closed_has_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution="duplicate", duplicate_of__isnull=False)
+                | (~Q(resolution="duplicate") & Q(duplicate_of=None)),
+                name="requests_duplicate_has_original",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "latitude", "longitude"], name="requests_location_idx"),
+            models.Index(fields=["municipality", "status", "-created_at"], name="requests_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def status_colour(self) -> str:
+        return self.STATUS_COLOURS[self.status]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.REGISTERED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class Vote(models.Model):
+    """«Έχω κι εγώ αυτό το πρόβλημα»: one per citizen and request, never on one's own (checked in the service)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="votes", verbose_name=_("request"))
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_votes", verbose_name=_("citizen")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "citizen"], name="requests_one_vote_per_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} → {self.request_id}"
+
+
+class Comment(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="comments", verbose_name=_("request"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"), max_length=4000)
+    is_staff_reply = models.BooleanField(_("staff reply"), default=False)
+    is_hidden = models.BooleanField(_("hidden by moderator"), default=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -1,0 +1,379 @@
+"""Writes for citizen requests: filing, editing, the staff workflow, votes and comments."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Department, Municipality
+from portal.services import audit_log, email_enqueue
+from requests_tracker import uploads
+from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, first_match, municipality_area
+from requests_tracker.models import (
+    Attachment,
+    Category,
+    Comment,
+    Request,
+    StatusChange,
+    Vote,
+    code_generate,
+    code_prefix,
+)
+from requests_tracker.services.shared import NotEditable, RequestError, timeline_transition
+
+Status = Request.Status
+Resolution = Request.Resolution
+
+
+class OutsideArea(RequestError):
+    pass
+
+
+class LocationMissing(RequestError):
+    pass
+
+
+class AddressNotFound(RequestError):
+    pass
+
+
+class AddressLookupUnavailable(RequestError):
+    pass
+
+
+# --- Filing and editing
+
+
+def location_resolve(
+    *, municipality: Municipality, latitude: Decimal | None, longitude: Decimal | None, address: str
+) -> tuple[Decimal, Decimal]:
+    """The coordinates given (the map's marker), or else those of the first place the typed address matches.
+
+    The address is looked up only without coordinates: a form posted without JavaScript, or an Open311 client that
+    sends address_string alone. Call it before any transaction: the geocoder is an outside server.
+    """
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    if not address.strip():
+        raise LocationMissing(_("Show where the problem is: place the marker on the map or type an address."))
+    try:
+        place = first_match(query=address, municipality=municipality)
+    except GeocoderUnavailable as error:
+        raise AddressLookupUnavailable(
+            _("The address search is not available right now. Place the marker on the map, or try later."),
+            field="address",
+        ) from error
+    if place is None:
+        raise AddressNotFound(_("No place with this address was found in the municipality."), field="address")
+    return as_decimal(place.latitude), as_decimal(place.longitude)
+
+
+def location_check(*, municipality: Municipality, latitude, longitude) -> None:
+    if not municipality_area(municipality).contains(latitude, longitude):
+        raise OutsideArea(
+            _("This location is outside the area of %(municipality)s. Move the marker into the municipality.")
+            % {"municipality": municipality.name}
+        )
+
+
+def request_create(
+    *,
+    municipality: Municipality,
+    reporter,
+    category: Category,
+    title: str,
+    description: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    address: str = "",
+    attachments: list[Attachment] = (),
+    note: str = "",
+) -> Request:
+    """File a request; without coordinates, the typed address is looked up (location_resolve)."""
+    if category.municipality_id != municipality.pk:
+        raise RequestError(_("Choose one of this municipality's categories."))
+    latitude, longitude = location_resolve(
+        municipality=municipality, latitude=latitude, longitude=longitude, address=address
+    )
+    location_check(municipality=municipality, latitude=latitude, longitude=longitude)
+    now = timezone.now()
+    with transaction.atomic():
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():  # a savepoint: a (very unlikely) code collision retries with a new one
+                    citizen_request = Request.objects.create(
+                        code=code_generate(code_prefix(municipality)),
+                        municipality=municipality,
+                        category=category,
+                        department=category.department,
+                        title=title.strip(),
+                        description=description.strip(),
+                        latitude=latitude,
+                        longitude=longitude,
+                        address=address.strip(),
+                        reporter=reporter,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise RequestError(_("Could not file the request; please try again."))
+        StatusChange.objects.create(
+            request=citizen_request,
+            from_status="",
+            to_status=Status.REGISTERED,
+            changed_by=reporter,
+            note=note,
+            created_at=now,
+        )
+        attachments_attach(citizen_request=citizen_request, attachments=attachments, user=reporter)
+        audit_log(action="requests.request.created", target=citizen_request, actor=reporter, municipality=municipality)
+    return citizen_request
+
+
+def request_update(
+    *,
+    citizen_request: Request,
+    user,
+    category: Category,
+    title: str,
+    description: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    address: str = "",
+    attachments: list[Attachment] = (),
+) -> Request:
+    """The reporter's edit, allowed only while Registered (compare-and-swap on the status)."""
+    if citizen_request.reporter_id != getattr(user, "pk", None):
+        raise NotEditable(_("Only the citizen who filed a request may edit it."))
+    if category.municipality_id != citizen_request.municipality_id:
+        raise RequestError(_("Choose one of this municipality's categories."))
+    latitude, longitude = location_resolve(
+        municipality=citizen_request.municipality, latitude=latitude, longitude=longitude, address=address
+    )
+    location_check(municipality=citizen_request.municipality, latitude=latitude, longitude=longitude)
+    with transaction.atomic():
+        changed = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).update(
+            category=category,
+            department=category.department,
+            title=title.strip(),
+            description=description.strip(),
+            latitude=latitude,
+            longitude=longitude,
+            address=address.strip(),
+            updated_at=timezone.now(),
+        )
+        if changed != 1:
+            raise NotEditable(_("This request can no longer be edited: the municipality has already taken it up."))
+        attachments_attach(citizen_request=citizen_request, attachments=attachments, user=user)
+        audit_log(
+            action="requests.request.edited",
+            target=citizen_request,
+            actor=user,
+            municipality=citizen_request.municipality,
+        )
+    citizen_request.refresh_from_db()
+    return citizen_request
+
+
+def request_withdraw(*, citizen_request: Request, user) -> None:
+    if citizen_request.reporter_id != getattr(user, "pk", None):
+        raise NotEditable(_("Only the citizen who filed a request may withdraw it."))
+    with transaction.atomic():
+        # The status in the filter makes the check and the delete one statement: no clerk can slip in between.
+        deleted, _rows = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).delete()
+        if not deleted:
+            raise NotEditable(_("This request can no longer be withdrawn: the municipality has already taken it up."))
+        audit_log(
+            action="requests.request.withdrawn",
+            target=citizen_request,
+            actor=user,
+            municipality=citizen_request.municipality,
+            data={"code": citizen_request.code},
+        )
+
+
+def attachments_attach(*, citizen_request: Request, attachments, user) -> None:
+    ids = [attachment.pk for attachment in attachments]
+    if not ids:
+        return
+    already = citizen_request.attachments.count()
+    if already + len(ids) > uploads.MAX_FILES:
+        raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
+    Attachment.objects.filter(pk__in=ids, uploaded_by=user, request=None, erequest=None).update(request=citizen_request)
+
+
+# --- Staff workflow
+
+
+def status_change(
+    *,
+    citizen_request: Request,
+    to_status: str,
+    clerk,
+    note: str = "",
+    resolution: str = "",
+    duplicate_of: Request | None = None,
+) -> Request:
+    """Move a request to another status, compare-and-swap on the status the clerk saw; always one timeline entry.
+
+    Moving back (e.g. a closed request re-opened) is allowed with a note. Closing needs a resolution; a duplicate
+    needs the original. The reporter and every voter are e-mailed, each in their own language, after the commit.
+    """
+    from_status = citizen_request.status
+    if to_status not in Status.values:
+        raise RequestError(_("Unknown status."))
+    if to_status == from_status:
+        raise RequestError(_("The request already has this status."))
+    order = list(Status.values)
+    if order.index(to_status) < order.index(from_status) and not note.strip():
+        raise RequestError(_("Write a note to say why the request moves back."))
+    if to_status == Status.CLOSED:
+        if resolution not in Resolution.values:
+            raise RequestError(_("Choose how the request was closed."))
+        if resolution == Resolution.DUPLICATE:
+            if duplicate_of is None or duplicate_of.pk == citizen_request.pk:
+                raise RequestError(_("Choose the original request that this one duplicates."))
+            if duplicate_of.municipality_id != citizen_request.municipality_id:
+                raise RequestError(_("The original must be a request of the same municipality."))
+    else:
+        resolution, duplicate_of = "", None
+    with transaction.atomic():
+        timeline_transition(
+            target=citizen_request,
+            from_status=from_status,
+            to_status=to_status,
+            actor=clerk,
+            note=note,
+            resolution=resolution,
+            audit_action="requests.request.status_changed",
+            changes={
+                "resolution": resolution,
+                "duplicate_of": duplicate_of,
+                "closed_at": timezone.now() if to_status == Status.CLOSED else None,
+            },
+        )
+        citizen_request.refresh_from_db()
+        _status_notify(citizen_request=citizen_request, note=note.strip())
+    return citizen_request
+
+
+def _status_notify(*, citizen_request: Request, note: str) -> None:
+    from accounts.models import User
+
+    recipients = User.objects.filter(is_active=True).exclude(email="")
+    recipients = recipients.filter(pk=citizen_request.reporter_id) | recipients.filter(
+        request_votes__request=citizen_request
+    )
+    for user in recipients.distinct():
+        email_enqueue(
+            to=[user.email],
+            template="requests_tracker/email/status_changed",
+            context={"citizen_request": citizen_request, "note": note, "recipient": user},
+            language=user.language,
+        )
+
+
+def department_assign(*, citizen_request: Request, department: Department | None, clerk) -> None:
+    if department is not None and department.municipality_id != citizen_request.municipality_id:
+        raise RequestError(_("Choose a department of this municipality."))
+    with transaction.atomic():  # the change and its audit record, or neither
+        Request.objects.filter(pk=citizen_request.pk).update(department=department, updated_at=timezone.now())
+        audit_log(
+            action="requests.request.department_assigned",
+            target=citizen_request,
+            actor=clerk,
+            municipality=citizen_request.municipality,
+            data={"department": department.pk if department else None},
+        )
+
+
+def category_change(*, citizen_request: Request, category: Category, clerk) -> None:
+    """Re-file a request (typically one filed under «Other»); it goes to the new category's department."""
+    if category.municipality_id != citizen_request.municipality_id:
+        raise RequestError(_("Choose one of this municipality's categories."))
+    with transaction.atomic():  # the change and its audit record, or neither
+        Request.objects.filter(pk=citizen_request.pk).update(
+            category=category, department=category.department, updated_at=timezone.now()
+        )
+        audit_log(
+            action="requests.request.recategorised",
+            target=citizen_request,
+            actor=clerk,
+            municipality=citizen_request.municipality,
+            data={"from": citizen_request.category_id, "to": category.pk},
+        )
+
+
+# --- Votes and comments
+
+
+def vote_add(*, citizen_request: Request, citizen) -> bool:
+    """True if the vote was counted; voting twice changes nothing. Never on one's own request."""
+    if citizen_request.reporter_id == citizen.pk:
+        raise RequestError(_("You filed this request yourself, so you cannot vote for it."))
+    with transaction.atomic():
+        _vote, created = Vote.objects.get_or_create(request=citizen_request, citizen=citizen)
+        if created:
+            # F(): the counter moves in the same transaction as the row, whatever other voters do at the same time.
+            Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") + 1)
+    return created
+
+
+def vote_remove(*, citizen_request: Request, citizen) -> bool:
+    with transaction.atomic():
+        deleted, _rows = Vote.objects.filter(request=citizen_request, citizen=citizen).delete()
+        if deleted:
+            Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") - 1)
+    return bool(deleted)
+
+
+def comment_add(*, citizen_request: Request, author, body: str, is_staff_reply: bool = False) -> Comment:
+    body = body.strip()
+    if not body:
+        raise RequestError(_("Write a comment before sending it."))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            request=citizen_request, author=author, body=body, is_staff_reply=is_staff_reply
+        )
+        Request.objects.filter(pk=citizen_request.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def comment_hide(*, comment: Comment, clerk, hidden: bool = True) -> None:
+    with transaction.atomic():
+        changed = Comment.objects.filter(pk=comment.pk, is_hidden=not hidden).update(is_hidden=hidden)
+        if changed:
+            # The counter shows what the public sees.
+            Request.objects.filter(pk=comment.request_id).update(
+                comment_count=F("comment_count") + (-1 if hidden else 1)
+            )
+            audit_log(
+                action="requests.comment.hidden" if hidden else "requests.comment.shown",
+                target=comment,
+                actor=clerk,
+                municipality=comment.request.municipality,
+            )
+
+
+# --- Staff role
+
+
+def requests_group_ensure():
+    """The «Γραφείο αιτημάτων πολιτών» group with its permissions (the data migration makes it; this repairs it)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from requests_tracker.roles import REQUESTS_OFFICE_GROUP, REQUESTS_OFFICE_PERMISSIONS
+
+    group, _created = Group.objects.get_or_create(name=REQUESTS_OFFICE_GROUP)
+    for model, codename in REQUESTS_OFFICE_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="requests_tracker", content_type__model=model, codename=codename
+            )
+        )
+    return group
