@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import newsletters, services
+from accounts import newsletters, selectors, services
 from accounts.forms import ProfileForm, UsernameReminderForm
 
 
@@ -51,6 +52,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your details were saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Why staff need a second factor, the ways to add one, and (before it is due) a way to go on without."""
+    user = request.user
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not selectors.staff_second_factor_missing(user=user):
+        return redirect(next_url or "mfa_index")
+    context = {
+        "due_at": selectors.staff_second_factor_due_at(user=user),
+        "overdue": selectors.staff_second_factor_overdue(user=user, now=timezone.now()),
+        "next_url": next_url,
+    }
+    return render(request, "accounts/second_factor.html", context)
 
 
 @login_required

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "accounts.taxisnet",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -164,6 +166,41 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNTS_VERIFICATION_URL_NAME = "identity_verification:start"
 # The version of the privacy policy a citizen consents to at signup; raise it when the policy changes.
 PRIVACY_POLICY_VERSION = "2026-11"
+
+# --- Second factor (allauth.mfa): an authenticator app (TOTP), passkeys/security keys (WebAuthn), recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dimos Portal"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts a little
+# Browsers allow WebAuthn on http://localhost only; the development server is plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff with any of these rights must have a second factor (accounts.middleware.StaffSecondFactorMiddleware):
+# they can see identity documents, bookings or e-requests. Superusers always must.
+STAFF_SECOND_FACTOR_PERMISSIONS = [
+    "identity_verification.view_verificationdocument",
+    "identity_verification.view_verificationcase",
+    "appointments.view_appointment",
+    "requests_tracker.view_erequest",
+    "requests_tracker.change_erequest",
+]
+# …and staff who have one of these roles, named by the role's relation to the user (appointment clerks).
+STAFF_SECOND_FACTOR_ROLES = ["appointment_staff"]
+# The staff pages that refuse such staff without a second factor once it is due (view names, shell-style patterns):
+# the admin, the clerks' pages of appointments, requests and e-requests, and private files.
+STAFF_SECOND_FACTOR_PAGES = [
+    "admin:*",
+    "appointments:staff_*",
+    "requests_tracker:staff_*",
+    "requests_tracker:erequest_queue",
+    "requests_tracker:erequest_manage",
+    "requests_tracker:erequest_start",
+    "requests_tracker:erequest_answer",
+    "requests_tracker:erequest_reject",
+    "requests_tracker:erequest_dispatch",
+    "requests_tracker:attachment*",
+    "identity_verification:document",
+]
+# Days a new member of staff may postpone enrolment (counted from the account's creation); 0: at once.
+STAFF_SECOND_FACTOR_GRACE_DAYS = int(os.environ.get("STAFF_SECOND_FACTOR_GRACE_DAYS", "7"))
 
 # --- TAXISnet login (GSIS OAuth 2.0): a django-allauth provider in accounts/taxisnet.
 TAXISNET_BASE_URL = os.environ.get("TAXISNET_BASE_URL", "https://oauth2.gsis.gr/oauth2server").rstrip("/")

@@ -3,13 +3,16 @@
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from identity_verification.models import VerificationCase
 from portal.models import OutboundEmail
+from tests.accounts.second_factor import SECRET, portal_login, totp_enrol
 from tests.browser.fixtures import assert_accessible
 from tests.identity_verification import fixtures as verification_fixtures
 from tests.identity_verification.fixtures import PASSWORD, PDF_BYTES, VALID_AFM, image_bytes, make_case, make_citizen
@@ -32,10 +35,12 @@ def login_as(page: Page, live_server, user) -> None:
 
 
 def admin_login(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    """The clerk enters the admin through the portal's login page, with an authenticator app's code."""
+    user = User.objects.get(username=username)
+    if not Authenticator.objects.filter(user=user).exists():
+        totp_enrol(user)
+    page.goto(live_server.url + "/admin/")
+    portal_login(page, live_server, username, PASSWORD, next_url="/admin/", secret=SECRET)
     expect(page).to_have_url(live_server.url + "/admin/")
 
 
