@@ -46,6 +46,11 @@ class AccountAdapter(DefaultAccountAdapter):
             return HttpResponseRedirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': response.url})}")
         return response
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failed logins count per account *and* client: a stranger's wrong passwords never lock the owner out of
+        # their own device (allauth counts them per account alone). Per-client limits still stop guessing.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.language = translation.get_language() or settings.LANGUAGE_CODE

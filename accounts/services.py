@@ -44,6 +44,13 @@ def staff_email_vouch(*, user: User) -> None:
         address.save(update_fields=["verified"])
 
 
+def username_reminder_request(*, email: str) -> None:
+    """Queue the username reminder for `email`; the worker finds the accounts and writes the e-mail, if any."""
+    from accounts.tasks import username_reminder_send as task
+
+    task.delay_on_commit(email)
+
+
 @transaction.atomic
 def username_reminder_send(*, email: str) -> int:
     """E-mail their username to the accounts of `email`; nothing for an unknown address (the page is the same)."""

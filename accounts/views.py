@@ -34,7 +34,7 @@ def username_reminder(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(request, action="username_reminder", key=email):
             return render(request, "accounts/rate_limited.html", status=429)
-        services.username_reminder_send(email=email)
+        services.username_reminder_request(email=email)
         return redirect("accounts:username_reminder_sent")
     return render(request, "accounts/username_reminder.html", {"form": form})
 
