@@ -22,6 +22,13 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         self.fields["email"].label = _("E-mail")
         self.fields["email"].widget.attrs.pop("placeholder", None)
 
+    def save(self, request, **kwargs):
+        from accounts.password_reset import password_reset_code_issued
+
+        result = super().save(request, **kwargs)
+        password_reset_code_issued(request=request)
+        return result
+
 
 class SignupForm(allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):

@@ -19,5 +19,10 @@ urlpatterns = [
         views.ConfirmPasswordResetCodeFromLinkView.as_view(),
         name="account_confirm_password_reset_code",
     ),
+    path(
+        "password/reset/complete/",
+        views.CompletePasswordResetCheckedView.as_view(),
+        name="account_complete_password_reset",
+    ),
     path("", include((account_patterns, "accounts"))),
 ]

@@ -155,6 +155,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,3/15m/key",
     "username_reminder": "20/m/ip,3/15m/key",
+    "password_reset_code_elsewhere": "10/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
