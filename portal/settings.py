@@ -160,6 +160,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+# Subjects speak for themselves; allauth's default prefix is the host name («[127.0.0.1:8000] …»).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Where "verified citizens only" pages send everyone else (a page that explains how to get verified).
 ACCOUNTS_VERIFICATION_URL_NAME = "identity_verification:start"
@@ -241,6 +243,8 @@ CACHES = {
 LANGUAGE_CODE = "el"
 LANGUAGES = [("el", _("Greek")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# 24-hour times in both languages, the admin included (portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Athens"
 USE_TZ = True
