@@ -2,8 +2,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
+from accounts import selectors
 from portal.services import email_enqueue_message
 
 
@@ -25,6 +29,27 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
         email_enqueue_message(message=message, language=language)
+
+    def get_login_stages(self) -> list[str]:
+        # Staff skip e-mail verification (accounts/stages.py); everything else is allauth's, MFA included.
+        return [
+            "accounts.stages.EmailVerificationStage"
+            if stage == "allauth.account.stages.EmailVerificationStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect) and selectors.staff_second_factor_missing(user=user):
+            # Staff without a second factor land on its enrolment page; before it is due they may go on.
+            return HttpResponseRedirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': response.url})}")
+        return response
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failed logins count per account *and* client: a stranger's wrong passwords never lock the owner out of
+        # their own device (allauth counts them per account alone). Per-client limits still stop guessing.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -1,6 +1,7 @@
 """allauth's forms with our labels. Kept apart from accounts.forms, which allauth's forms module imports."""
 
 from allauth.account import forms as allauth_forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,13 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         self.fields["email"].label = _("E-mail")
         self.fields["email"].widget.attrs.pop("placeholder", None)
 
+    def save(self, request, **kwargs):
+        from accounts.password_reset import password_reset_code_issued
+
+        result = super().save(request, **kwargs)
+        password_reset_code_issued(request=request)
+        return result
+
 
 class SignupForm(allauth_forms.SignupForm):
     def __init__(self, *args, **kwargs):
@@ -30,3 +38,10 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["email"].label = _("E-mail")
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account's password is hashed; an address already registered must cost the same, or the
+            # sign-up's timing would tell that the address has an account (allauth only e-mails its owner).
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)

@@ -80,3 +80,12 @@ class ProfileForm(forms.ModelForm):
 
 class UsernameReminderForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordResetCodeElsewhereForm(forms.Form):
+    """The e-mailed link opened in another browser: the address the code went to, and the code."""
+
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    code = forms.CharField(
+        label=_("Code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "one-time-code"})
+    )

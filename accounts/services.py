@@ -28,6 +28,29 @@ def user_mark_verified(*, user: User, method: str, actor: User | None = None, at
     return user
 
 
+def staff_email_vouch(*, user: User) -> None:
+    """Record a staff member's address as confirmed: the administrator who made the account vouches for it.
+
+    Without this, allauth's second-factor enrolment refuses an account that has an unconfirmed address.
+    """
+    if not user.email:
+        return
+    EmailAddress.objects.filter(user=user, verified=False).exclude(email__iexact=user.email).delete()
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def username_reminder_request(*, email: str) -> None:
+    """Queue the username reminder for `email`; the worker finds the accounts and writes the e-mail, if any."""
+    from accounts.tasks import username_reminder_send as task
+
+    task.delay_on_commit(email)
+
+
 @transaction.atomic
 def username_reminder_send(*, email: str) -> int:
     """E-mail their username to the accounts of `email`; nothing for an unknown address (the page is the same)."""

@@ -118,8 +118,16 @@ def case_submit(
             _afm_check_free(citizen=citizen, afm=afm)
             try:
                 with transaction.atomic():
+                    # The scans arrive with an online request: its 48 hours for a decision start at once,
+                    # without a clerk's «Παραλαβή δικαιολογητικών» (which in person and by post starts them).
+                    received = {"status": Status.DOCUMENTS_RECEIVED, "documents_received_at": timezone.now()}
                     case = VerificationCase.objects.create(
-                        citizen=citizen, municipality=municipality, method=method, office=office, afm=afm
+                        citizen=citizen,
+                        municipality=municipality,
+                        method=method,
+                        office=office,
+                        afm=afm,
+                        **(received if method == Method.ONLINE else {}),
                     )
             except IntegrityError as error:
                 if _constraint(error) == "identity_verification_one_open_case_per_citizen":

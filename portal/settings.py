@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "accounts.taxisnet",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,10 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend (allauth's, by username or e-mail, with Django's permissions): one password hash per login attempt.
+AUTHENTICATION_BACKENDS = ["accounts.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 
@@ -156,15 +156,53 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,3/15m/key",
     "username_reminder": "20/m/ip,3/15m/key",
+    "password_reset_code_elsewhere": "10/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+# Subjects speak for themselves; allauth's default prefix is the host name («[127.0.0.1:8000] …»).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Where "verified citizens only" pages send everyone else (a page that explains how to get verified).
 ACCOUNTS_VERIFICATION_URL_NAME = "identity_verification:start"
 # The version of the privacy policy a citizen consents to at signup; raise it when the policy changes.
 PRIVACY_POLICY_VERSION = "2026-11"
+
+# --- Second factor (allauth.mfa): an authenticator app (TOTP), passkeys/security keys (WebAuthn), recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dimos Portal"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts a little
+# Browsers allow WebAuthn on http://localhost only; the development server is plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff with any of these rights must have a second factor (accounts.middleware.StaffSecondFactorMiddleware):
+# they can see identity documents, bookings or e-requests. Superusers always must.
+STAFF_SECOND_FACTOR_PERMISSIONS = [
+    "identity_verification.view_verificationdocument",
+    "identity_verification.view_verificationcase",
+    "appointments.view_appointment",
+    "requests_tracker.view_erequest",
+    "requests_tracker.change_erequest",
+]
+# …and staff who have one of these roles, named by the role's relation to the user (appointment clerks).
+STAFF_SECOND_FACTOR_ROLES = ["appointment_staff"]
+# The staff pages that refuse such staff without a second factor once it is due (view names, shell-style patterns):
+# the admin, the clerks' pages of appointments, requests and e-requests, and private files.
+STAFF_SECOND_FACTOR_PAGES = [
+    "admin:*",
+    "appointments:staff_*",
+    "requests_tracker:staff_*",
+    "requests_tracker:erequest_queue",
+    "requests_tracker:erequest_manage",
+    "requests_tracker:erequest_start",
+    "requests_tracker:erequest_answer",
+    "requests_tracker:erequest_reject",
+    "requests_tracker:erequest_dispatch",
+    "requests_tracker:attachment*",
+    "identity_verification:document",
+]
+# Days a new member of staff may postpone enrolment (counted from the account's creation); 0: at once.
+STAFF_SECOND_FACTOR_GRACE_DAYS = int(os.environ.get("STAFF_SECOND_FACTOR_GRACE_DAYS", "7"))
 
 # --- TAXISnet login (GSIS OAuth 2.0): a django-allauth provider in accounts/taxisnet.
 TAXISNET_BASE_URL = os.environ.get("TAXISNET_BASE_URL", "https://oauth2.gsis.gr/oauth2server").rstrip("/")
@@ -206,6 +244,8 @@ CACHES = {
 LANGUAGE_CODE = "el"
 LANGUAGES = [("el", _("Greek")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# 24-hour times in both languages, the admin included (portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Athens"
 USE_TZ = True
@@ -283,8 +323,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address for rate limits: behind our proxy, the last X-Forwarded-For entry (the one the proxy itself
+# added; anything before it the client may have typed), otherwise REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,8 @@ from portal import views
 
 admin.site.site_header = _("Dimos Portal administration")
 admin.site.site_title = _("Dimos Portal")
+# One login page for everyone: the admin's sends to the portal's (e-mail rules and second factor included).
+admin.site.login = secure_admin_login(admin.site.login)
 
 portal_patterns = (
     [

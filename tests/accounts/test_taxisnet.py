@@ -6,6 +6,7 @@ import pytest
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.urls import reverse
 
 from accounts.models import User
 from portal.models import OutboundEmail
@@ -77,6 +78,10 @@ def test_first_login_asks_for_an_email_then_the_citizen_is_verified(client, gsis
     form = client.get("/accounts/3rdparty/signup/")
     assert "ΑΝΝΑ ΠΑΠΑΔΟΠΟΥΛΟΥ" in form.content.decode()
     assert 'name="username"' not in form.content.decode()
+    # The consent box has the policy beside it (fault: no link to it on this step).
+    page = form.content.decode()
+    assert 'name="privacy_consent"' in page and f'href="{reverse("portal:privacy")}"' in page
+    assert page.index('name="privacy_consent"') < page.index(f'href="{reverse("portal:privacy")}"')
 
     response = give_email(client, "anna@example.gr")
 

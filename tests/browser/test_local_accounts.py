@@ -22,7 +22,7 @@ def _local(live_server, url: str) -> str:
 def _log_in(page, live_server, login: str, password: str):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Όνομα χρήστη ή e-mail").fill(login)
-    page.get_by_label(re.compile(r"^\s*Συνθηματικό\*?\s*$")).fill(password)
+    page.get_by_label(re.compile(r"^\s*Κωδικός πρόσβασης\*?\s*$")).fill(password)
     page.get_by_role("button", name="Είσοδος").click()
 
 
@@ -36,8 +36,8 @@ def test_signup_activation_and_login(page, live_server, chania):
     page.get_by_label("Ονοματεπώνυμο").fill("Νίκος Παπαδόπουλος")
     page.get_by_label("Όνομα χρήστη").fill("nikos")
     page.get_by_label("E-mail").fill("nikos@example.gr")
-    page.get_by_label(re.compile(r"^\s*Συνθηματικό\*?\s*$")).fill(PASSWORD)
-    page.get_by_label("Συνθηματικό (ξανά)").fill("something-else-entirely")
+    page.get_by_label(re.compile(r"^\s*Κωδικός πρόσβασης\*?\s*$")).fill(PASSWORD)
+    page.get_by_label("Κωδικός πρόσβασης (ξανά)").fill("something-else-entirely")
     page.get_by_label("Δήμος Χανίων: Πολιτισμός").check()
     page.get_by_role("button", name="Δημιουργία λογαριασμού").click()
 
@@ -47,11 +47,11 @@ def test_signup_activation_and_login(page, live_server, chania):
     expect(page.get_by_label("E-mail")).to_have_value("nikos@example.gr")
     assert_accessible(page)
 
-    page.get_by_label(re.compile(r"^\s*Συνθηματικό\*?\s*$")).fill(PASSWORD)
-    page.get_by_label("Συνθηματικό (ξανά)").fill(PASSWORD)
+    page.get_by_label(re.compile(r"^\s*Κωδικός πρόσβασης\*?\s*$")).fill(PASSWORD)
+    page.get_by_label("Κωδικός πρόσβασης (ξανά)").fill(PASSWORD)
     page.get_by_label("Έχω διαβάσει την πολιτική απορρήτου").check()
     page.get_by_role("button", name="Δημιουργία λογαριασμού").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Επιβεβαιώστε την διεύθυνση e-mail σας")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιβεβαιώστε τη διεύθυνση e-mail σας")
 
     user = User.objects.get(username="nikos")
     assert user.full_name == "Νίκος Παπαδόπουλος"
@@ -61,7 +61,7 @@ def test_signup_activation_and_login(page, live_server, chania):
 
     # Not confirmed yet: no login.
     _log_in(page, live_server, "nikos", PASSWORD)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Επιβεβαιώστε την διεύθυνση e-mail σας")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιβεβαιώστε τη διεύθυνση e-mail σας")
 
     confirmation = last_email_to("nikos@example.gr")
     page.goto(_local(live_server, link_in(confirmation, "/accounts/confirm-email/")))
@@ -77,7 +77,7 @@ def test_password_reminder_by_code(page, live_server, citizen):
     page.get_by_role("link", name="Ξεχάσατε τον κωδικό σας;").click()
     assert_accessible(page)
     page.get_by_label("E-mail").fill("maria@example.gr")
-    page.get_by_role("button", name="Επαναφορά του συνθηματικού μου").click()
+    page.get_by_role("button", name="Νέος κωδικός πρόσβασης").click()
 
     message = last_email_to("maria@example.gr")
     code = re.search(r"^\s*([A-Z0-9]{4,}(?:-[A-Z0-9]+)*)\s*$", message.body, re.M).group(1)
@@ -86,9 +86,9 @@ def test_password_reminder_by_code(page, live_server, citizen):
     assert_accessible(page)
     page.get_by_role("button", name="Επιβεβαίωση").click()
 
-    page.get_by_label(re.compile(r"^\s*Νέο συνθηματικό\*?\s*$")).fill("brand-New-passw0rd")
-    page.get_by_label("Νέο συνθηματικό (επιβεβαίωση)").fill("brand-New-passw0rd")
-    page.get_by_role("button", name="Αλλαγή συνθηματικού").click()
+    page.get_by_label(re.compile(r"^\s*Νέος κωδικός πρόσβασης\*?\s*$")).fill("brand-New-passw0rd")
+    page.get_by_label("Νέος κωδικός πρόσβασης (ξανά)").fill("brand-New-passw0rd")
+    page.get_by_role("button", name="Αλλαγή κωδικού πρόσβασης").click()
     citizen.refresh_from_db()
     assert citizen.check_password("brand-New-passw0rd")
 
@@ -96,13 +96,13 @@ def test_password_reminder_by_code(page, live_server, citizen):
 def test_password_reminder_looks_the_same_for_an_unknown_address(page, live_server, citizen):
     page.goto(live_server.url + "/accounts/password/reset/")
     page.get_by_label("E-mail").fill("nobody@example.gr")
-    page.get_by_role("button", name="Επαναφορά του συνθηματικού μου").click()
+    page.get_by_role("button", name="Νέος κωδικός πρόσβασης").click()
     unknown_heading = page.get_by_role("heading", level=1).inner_text()
     assert "maria@example.gr" not in [address for message in mail.outbox for address in message.to]
 
     page.goto(live_server.url + "/accounts/password/reset/")
     page.get_by_label("E-mail").fill("maria@example.gr")
-    page.get_by_role("button", name="Επαναφορά του συνθηματικού μου").click()
+    page.get_by_role("button", name="Νέος κωδικός πρόσβασης").click()
     assert page.get_by_role("heading", level=1).inner_text() == unknown_heading
 
 

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
 from accounts.models import Interest, Newsletter, User
+from tests.accounts.second_factor import SECRET, portal_login, totp_enrol
 from tests.browser.fixtures import assert_accessible
 from tests.emails import last_email_to, link_in
 
@@ -16,12 +17,11 @@ def test_admin_sends_a_newsletter_and_a_reader_unsubscribes(page, live_server, c
     reader = User.objects.create_user("anna", email="anna@example.gr", newsletter_opt_in=True)
     reader.interests.add(culture)
     EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
-    User.objects.create_superuser("boss", "boss@example.gr", "boss-Passw0rd-long")
+    boss = User.objects.create_superuser("boss", "boss@example.gr", "boss-Passw0rd-long")
+    totp_enrol(boss)
 
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Όνομα χρήστη").fill("boss")
-    page.get_by_label("Συνθηματικό").fill("boss-Passw0rd-long")
-    page.get_by_role("button", name="Είσοδος").click()
+    portal_login(page, live_server, "boss", "boss-Passw0rd-long", next_url="/admin/", secret=SECRET)
+    expect(page).to_have_url(live_server.url + "/admin/")
     page.goto(live_server.url + "/admin/accounts/newsletter/add/")
     page.get_by_label("Δήμος").select_option(label="Δήμος Χανίων")
     page.locator("#id_interests_from option", has_text="Πολιτισμός").dblclick()

@@ -83,7 +83,9 @@ def test_the_detail_shows_the_citizen_and_links_to_the_protected_documents(clien
         assert reverse("identity_verification:document", kwargs={"public_id": document.public_id}) in page
     assert "/media/" not in page
     assert 'name="_save"' not in page  # decisions, not edits
-    assert "Παραλαβή δικαιολογητικών" in page
+    # The scans came with the request: no «Παραλαβή δικαιολογητικών» to press, the decision is due.
+    assert "Παραλαβή δικαιολογητικών" not in page
+    assert "verification-reject" in page  # approve and reject are offered
 
 
 def test_clerks_search_by_reference_and_tax_number(client, clerk, received_case, other_citizen):

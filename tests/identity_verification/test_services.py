@@ -321,3 +321,22 @@ def test_export_and_deletion_of_a_citizens_verification_data(citizen, django_cap
     case.refresh_from_db()
     assert case.afm == "" and not case.documents.exists()
     assert not any(private_storage().exists(name) for name in names)
+
+
+def test_an_online_request_starts_its_48_hours_when_the_scans_arrive(citizen, chania, private_media):
+    case = services.case_submit(
+        citizen=citizen, municipality=chania, method=Method.ONLINE, afm=VALID_AFM, documents=_online_documents()
+    )
+    # Fault: no deadline until a clerk pressed «Παραλαβή δικαιολογητικών», though the documents came with it.
+    assert case.status == VerificationCase.Status.DOCUMENTS_RECEIVED
+    assert abs(case.documents_received_at - case.submitted_at) < timedelta(seconds=5)
+    assert case.decision_deadline == case.documents_received_at + timedelta(hours=48)
+    assert case.received_by is None
+    # In person, the clock still waits for the counter.
+    other = services.case_submit(
+        citizen=make_citizen("kostas", chania),
+        municipality=chania,
+        method=Method.BY_POST,
+        afm=OTHER_VALID_AFM,
+    )
+    assert other.status == VerificationCase.Status.SUBMITTED and other.decision_deadline is None
