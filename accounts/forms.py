@@ -50,14 +50,26 @@ class SignupExtraForm(forms.Form):
         user.interests.set(self.cleaned_data["interests"])
 
 
+MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
 def normalise_mobile(value: str) -> str:
-    """A mobile number in E.164 form; Greek numbers may be typed without +30."""
+    """A mobile number in E.164 form ("+306912345678"); Greek numbers may be typed without +30.
+
+    Raises ValidationError for what is not a valid number, and for a landline (e.g. Chania's 2821012345):
+    SMS reminders need a mobile. Numbers whose plan cannot tell (FIXED_LINE_OR_MOBILE, as in the USA) pass.
+    """
     try:
         number = phonenumbers.parse(value, "GR")
     except phonenumbers.NumberParseException as error:
         raise forms.ValidationError(_("Enter a valid mobile phone number."), code="invalid_phone") from error
     if not phonenumbers.is_valid_number(number):
         raise forms.ValidationError(_("Enter a valid mobile phone number."), code="invalid_phone")
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise forms.ValidationError(
+            _("This is a landline number. Enter a mobile phone number (Greek mobiles begin with 69)."),
+            code="not_mobile",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

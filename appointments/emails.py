@@ -1,12 +1,15 @@
 """The e-mails of a booking, each in its recipient's language and zone (the citizen's own, else the municipality's).
 
-Called inside the services' transactions: email_enqueue stores them and the worker sends them after commit.
+Every e-mail that changes the event carries an iTIP part (appointments/ics.py): the citizen, the clerk and the
+third person each get REQUEST on booking and on every change and CANCEL on cancellation, so that their calendar
+programs keep one event up to date. Replies go to the service's department mailbox. Called inside the services'
+transactions: email_enqueue stores them and the worker sends them after the commit.
 """
 
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from appointments.ics import appointment_ics
+from appointments.ics import CANCEL, REQUEST, appointment_itip, join_url, organizer_email
 from appointments.models import Appointment
 from portal.services import EmailAttachment, email_enqueue
 from portal.timezones import zone_label
@@ -18,14 +21,29 @@ def _citizen_language(appointment: Appointment) -> str:
 
 
 def _send(
-    *, appointment: Appointment, to: str, template: str, language: str, context: dict, ics=False, citizen=True
+    *,
+    appointment: Appointment,
+    to: str,
+    template: str,
+    language: str,
+    context: dict,
+    method: str | None = None,
+    for_clerk: bool = False,
+    citizen: bool = True,
 ) -> None:
+    if not to:
+        return
     zone = appointment.citizen_zone if citizen else appointment.service.municipality.zone
+    reply_to = organizer_email(appointment)
     attachments = []
     with translation.override(language), timezone.override(zone):
-        if ics:
+        if method:
             attachments.append(
-                EmailAttachment(f"{appointment.code}.ics", appointment_ics(appointment), "text/calendar")
+                EmailAttachment(
+                    "invite.ics" if method == REQUEST else "cancel.ics",
+                    appointment_itip(appointment, method=method, for_clerk=for_clerk),
+                    f"text/calendar; method={method}; charset=utf-8",
+                )
             )
         email_enqueue(
             to=[to],
@@ -33,10 +51,13 @@ def _send(
             context={
                 "appointment": appointment,
                 "zone_name": zone_label(zone, at=appointment.start, language=language),
+                "join_url": join_url(appointment) if appointment.is_video else "",
+                "reply_to": reply_to,
                 **context,
             },
             language=language,
             attachments=attachments,
+            headers={"Reply-To": reply_to},
         )
 
 
@@ -49,90 +70,67 @@ def _manage_links(token: str) -> dict:
     }
 
 
+def _citizen(appointment: Appointment, *, event: str, method: str | None, **context) -> None:
+    _send(
+        appointment=appointment,
+        to=appointment.email,
+        template="citizen",
+        language=_citizen_language(appointment),
+        context={"event": event, **context},
+        method=method,
+    )
+
+
 def _clerk(appointment: Appointment, *, event: str, clerk=None) -> None:
     user = (clerk or appointment.clerk).user
-    if user.email:
-        _send(
-            appointment=appointment,
-            to=user.email,
-            template="clerk",
-            language=user.language,
-            context={"event": event},
-            citizen=False,
-        )
-
-
-def booked(*, appointment: Appointment, token: str) -> None:
     _send(
         appointment=appointment,
-        to=appointment.email,
-        template="citizen",
-        language=_citizen_language(appointment),
-        context={"event": "booked", **_manage_links(token)},
-        ics=True,
+        to=user.email,
+        template="clerk",
+        language=user.language,
+        context={"event": event},
+        method=CANCEL if event == "cancelled" else REQUEST,
+        for_clerk=True,
+        citizen=False,
     )
-    _clerk(appointment, event="booked")
 
 
-def rescheduled(*, appointment: Appointment, token: str, old_clerk) -> None:
-    _send(
-        appointment=appointment,
-        to=appointment.email,
-        template="citizen",
-        language=_citizen_language(appointment),
-        context={"event": "rescheduled", **_manage_links(token)},
-        ics=True,
-    )
-    if old_clerk.pk != appointment.clerk_id:
-        _clerk(appointment, event="cancelled", clerk=old_clerk)
-        _clerk(appointment, event="booked")
-    else:
-        _clerk(appointment, event="rescheduled")
-    if appointment.third_party_email and appointment.meeting_url:
-        _third_party(appointment)
-
-
-def cancelled(*, appointment: Appointment, by_clerk: bool) -> None:
-    _send(
-        appointment=appointment,
-        to=appointment.email,
-        template="citizen",
-        language=_citizen_language(appointment),
-        context={"event": "cancelled", "by_clerk": by_clerk},
-        ics=True,
-    )
-    _clerk(appointment, event="cancelled")
-
-
-def meeting_ready(*, appointment: Appointment) -> None:
-    _send(
-        appointment=appointment,
-        to=appointment.email,
-        template="citizen",
-        language=_citizen_language(appointment),
-        context={"event": "meeting"},
-    )
-    if appointment.third_party_email:
-        _third_party(appointment)
-
-
-def _third_party(appointment: Appointment) -> None:
+def _third_party(appointment: Appointment, *, event: str) -> None:
+    if not (appointment.is_video and appointment.third_party_email):
+        return
     _send(
         appointment=appointment,
         to=appointment.third_party_email,
         template="invitation",
         language=_citizen_language(appointment),
-        context={},
-        ics=True,
+        context={"event": event},
+        method=CANCEL if event == "cancelled" else REQUEST,
         citizen=False,
     )
 
 
+def booked(*, appointment: Appointment, token: str) -> None:
+    _citizen(appointment, event="booked", method=REQUEST, **_manage_links(token))
+    _clerk(appointment, event="booked")
+    _third_party(appointment, event="booked")
+
+
+def rescheduled(*, appointment: Appointment, token: str, old_clerk) -> None:
+    """After a move or a change of details: the same event, a higher SEQUENCE, for everyone in it."""
+    _citizen(appointment, event="rescheduled", method=REQUEST, **_manage_links(token))
+    if old_clerk.pk != appointment.clerk_id:
+        _clerk(appointment, event="cancelled", clerk=old_clerk)
+        _clerk(appointment, event="booked")
+    else:
+        _clerk(appointment, event="rescheduled")
+    _third_party(appointment, event="rescheduled")
+
+
+def cancelled(*, appointment: Appointment, by_clerk: bool) -> None:
+    _citizen(appointment, event="cancelled", method=CANCEL, by_clerk=by_clerk)
+    _clerk(appointment, event="cancelled")
+    _third_party(appointment, event="cancelled")
+
+
 def reminder(*, appointment: Appointment, hours: int) -> None:
-    _send(
-        appointment=appointment,
-        to=appointment.email,
-        template="citizen",
-        language=_citizen_language(appointment),
-        context={"event": "reminder", "hours": hours},
-    )
+    _citizen(appointment, event="reminder", method=None, hours=hours)

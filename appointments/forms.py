@@ -59,9 +59,11 @@ class DetailsForm(forms.Form):
     )
     privacy_consent = forms.BooleanField(label=_("I consent to the privacy policy."), required=True)
 
-    def __init__(self, *args, video: bool, references: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, video: bool, references: list[tuple[str, str]] = (), consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.video = video
+        if not consent:
+            del self.fields["privacy_consent"]  # a change to a booking: consent was given when it was made
         if references:
             self.fields["application_number"].widget = DatalistInput(options=references)
             self.fields["application_number"].help_text = _(
@@ -79,7 +81,8 @@ class DetailsForm(forms.Form):
         else:
             self.fields["documents_acknowledged"].required = True
         _style(self)
-        self.fields["privacy_consent"].error_messages["required"] = _("You must consent to the privacy policy.")
+        if consent:
+            self.fields["privacy_consent"].error_messages["required"] = _("You must consent to the privacy policy.")
         if video:
             self.fields["documents_acknowledged"].error_messages["required"] = _(
                 "Please confirm that you will e-mail the documents beforehand."
@@ -101,6 +104,22 @@ class DetailsForm(forms.Form):
         elif self.video:
             data["third_party_role"] = data["third_party_name"] = data["third_party_email"] = ""
         return data
+
+
+def details_initial(appointment: Appointment) -> dict:
+    """The details form's values as the booking has them, for a change of time or details."""
+    return {
+        "full_name": appointment.full_name,
+        "email": appointment.email,
+        "mobile_phone": appointment.mobile_phone,
+        "subject": appointment.subject,
+        "application_number": appointment.application_number,
+        "third_party": bool(appointment.third_party_email),
+        "third_party_role": appointment.third_party_role,
+        "third_party_name": appointment.third_party_name,
+        "third_party_email": appointment.third_party_email,
+        "documents_acknowledged": appointment.documents_acknowledged,
+    }
 
 
 class CancelForm(forms.Form):

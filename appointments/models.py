@@ -218,7 +218,19 @@ class Appointment(models.Model):
     meeting_provider = models.CharField(_("meeting provider"), max_length=16, blank=True)
     meeting_id = models.CharField(_("meeting id at the provider"), max_length=500, blank=True)
     manage_token_hash = models.CharField(max_length=64, editable=False)
+    meeting_deleted_at = models.DateTimeField(_("meeting removed at the provider"), null=True, blank=True)
+    # iTIP's SEQUENCE (RFC 5546): one more for every message that changes the event, so calendars apply each.
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     history = models.JSONField(_("reschedules"), default=list, blank=True)
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_2h_sent_at = models.DateTimeField(null=True, blank=True)

@@ -209,6 +209,21 @@ def appointment_for_token(*, token: str) -> Appointment:
     )
 
 
+def appointment_for_join(*, code: str) -> Appointment:
+    """A video booking by its public code (the join page); 404 for anything else."""
+    return get_object_or_404(
+        Appointment.objects.select_related("service__municipality", "service__department"), code=code, mode=Mode.VIDEO
+    )
+
+
+def appointment_for_dev_room(*, room: str) -> Appointment | None:
+    return (
+        Appointment.objects.select_related("service__municipality")
+        .filter(meeting_provider="dev", meeting_id=room)
+        .first()
+    )
+
+
 def staff_member_for(*, user) -> StaffMember:
     if not user.is_authenticated or not user.is_staff:
         raise Http404
@@ -232,3 +247,24 @@ def staff_for_feed(*, token: str) -> StaffMember:
     if not token or len(token) > 100:
         raise Http404
     return get_object_or_404(StaffMember.objects.select_related("municipality"), feed_token_hash=token_hash(token))
+
+
+def meetings_missing(*, now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Ids of upcoming video bookings that have no meeting yet, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Appointment.objects.active()
+        .filter(mode=Mode.VIDEO, meeting_url="", end__gt=now)
+        .order_by("start")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def meetings_to_remove(*, limit: int = 200) -> list[int]:
+    """Ids of cancelled bookings whose meeting is still open at the provider."""
+    return list(
+        Appointment.objects.filter(status=Appointment.Status.CANCELLED, meeting_deleted_at__isnull=True)
+        .exclude(meeting_id="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -4,12 +4,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
 from appointments.models import Appointment, Mode, Service, StaffMember, new_token, token_hash
-from portal.services import audit_log
+from portal.services import audit_log, task_enqueue_on_commit
 
 OVERLAP_CONSTRAINT = "appointments_no_overlap"
 
@@ -123,7 +124,7 @@ def appointment_book(
     if video:
         from appointments.tasks import meeting_create
 
-        transaction.on_commit(lambda: meeting_create.delay(appointment.pk))
+        task_enqueue_on_commit(meeting_create, appointment.pk)
     return appointment, token
 
 
@@ -132,14 +133,38 @@ def _ensure_not_started(appointment: Appointment) -> None:
         raise TooLate
 
 
+DETAIL_FIELDS = (
+    "full_name",
+    "email",
+    "mobile_phone",
+    "subject",
+    "application_number",
+    "third_party_role",
+    "third_party_name",
+    "third_party_email",
+)
+
+
 @transaction.atomic
-def appointment_reschedule(*, appointment: Appointment, start: datetime, actor=None) -> tuple[Appointment, str]:
-    """Move a booking to `start` (same clerk if free, else the fairest free one); a new manage token replaces
-    the old, so that the links of the earlier e-mail are used up."""
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    actor=None,
+    details: dict | None = None,
+    citizen_time_zone: str | None = None,
+) -> tuple[Appointment, str]:
+    """Move a booking to `start` and/or change its details (guide §3: «την ημέρα και ώρα … καθώς και τα στοιχεία
+    σας»); returns the booking and a new manage token that replaces the old, so the earlier e-mail's links are
+    used up. The same clerk keeps it if free at `start`, else the fairest free one. Everyone in the event gets
+    an iTIP REQUEST with a higher SEQUENCE.
+
+    Raises TooLate once the appointment has started, SlotUnavailable or SlotTaken for a time not free.
+    """
     # Lock only the booking itself: locking the joined service row would serialise every reschedule of it.
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
-        .select_related("service__municipality")
+        .select_related("service__municipality", "service__department", "clerk__user")
         .get(pk=appointment.pk)
     )
     _ensure_not_started(appointment)
@@ -149,40 +174,62 @@ def appointment_reschedule(*, appointment: Appointment, start: datetime, actor=N
     except SlotUnavailable:
         clerk = _pick_clerk(service=service, start=start, clerk=None, exclude=appointment)
     old_start, old_clerk = appointment.start, appointment.clerk
+    changed_details = {
+        name: value
+        for name, value in (details or {}).items()
+        if name in DETAIL_FIELDS and getattr(appointment, name) != value
+    }
+    if not appointment.is_video:
+        changed_details = {name: value for name, value in changed_details.items() if not name.startswith("third_")}
     token = new_token()
     appointment.start = start
     appointment.end = start + service.duration
     appointment.blocked_start, appointment.blocked_end = _blocked(service, appointment.start, appointment.end)
     appointment.clerk = clerk
     appointment.manage_token_hash = token_hash(token)
-    appointment.history = [
-        *appointment.history,
-        {"from": old_start.isoformat(), "to": start.isoformat(), "at": timezone.now().isoformat()},
-    ]
+    appointment.ical_sequence += 1
+    for name, value in changed_details.items():
+        setattr(appointment, name, value)
+    if citizen_time_zone:
+        appointment.citizen_time_zone = citizen_time_zone
+    if start != old_start:
+        appointment.history = [
+            *appointment.history,
+            {"from": old_start.isoformat(), "to": start.isoformat(), "at": timezone.now().isoformat()},
+        ]
     _guarded_insert(appointment)
     audit_log(
         action="appointments.rescheduled",
         target=appointment,
         actor=actor,
         municipality=service.municipality,
-        data={"from": old_start.isoformat(), "to": start.isoformat(), "clerk": clerk.pk},
+        data={
+            "from": old_start.isoformat(),
+            "to": start.isoformat(),
+            "clerk": clerk.pk,
+            "details_changed": sorted(changed_details),
+        },
     )
     emails.rescheduled(appointment=appointment, token=token, old_clerk=old_clerk)
     if appointment.is_video:
-        from appointments.tasks import meeting_delete, meeting_update
+        from appointments.tasks import meeting_create, meeting_delete, meeting_update
 
         if old_clerk.pk != clerk.pk and appointment.meeting_id:
-            # The meeting belongs to its organizer: a new clerk needs a meeting of their own.
+            # The meeting belongs to its organizer: a new clerk needs a meeting of their own. The join page
+            # (ics.join_url) stays the same, so no one needs a new link.
             meeting_id, organizer = appointment.meeting_id, _organizer(old_clerk)
             provider = appointment.meeting_provider
             Appointment.objects.filter(pk=appointment.pk).update(meeting_id="", meeting_url="")
-            transaction.on_commit(lambda: meeting_delete.delay(provider, meeting_id, organizer))
-            from appointments.tasks import meeting_create
-
-            transaction.on_commit(lambda: meeting_create.delay(appointment.pk))
-        else:
-            transaction.on_commit(lambda: meeting_update.delay(appointment.pk))
+            task_enqueue_on_commit(meeting_delete, provider, meeting_id, organizer)
+            task_enqueue_on_commit(meeting_create, appointment.pk)
+        elif start != old_start:
+            task_enqueue_on_commit(meeting_update, appointment.pk)
     return appointment, token
+
+
+def meeting_organizer(clerk: StaffMember) -> str:
+    """The Graph object id that organises this clerk's Teams meetings: their own, else the portal's."""
+    return _organizer(clerk)
 
 
 def _organizer(clerk: StaffMember) -> str:
@@ -193,11 +240,21 @@ def _organizer(clerk: StaffMember) -> str:
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = "", by_clerk: bool = False) -> bool:
-    """Cancel a booking once; True if this call did it (compare-and-swap on the status)."""
+    """Cancel a booking once; True if this call did it (compare-and-swap on the status).
+
+    The booking stays, marked cancelled with who and when; everyone in the event gets an iTIP CANCEL with a
+    higher SEQUENCE; the meeting is removed at the provider after the commit (or by meetings_reconcile).
+    Raises TooLate when a citizen tries after the start (a clerk may cancel then).
+    """
     if not by_clerk and appointment.start <= timezone.now():
         raise TooLate
     changed = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
-        status=Appointment.Status.CANCELLED, cancel_reason=reason[:300], manage_token_hash=token_hash(new_token())
+        status=Appointment.Status.CANCELLED,
+        cancel_reason=reason[:300],
+        cancelled_at=timezone.now(),
+        cancelled_by=actor if getattr(actor, "is_authenticated", False) else None,
+        manage_token_hash=token_hash(new_token()),
+        ical_sequence=F("ical_sequence") + 1,
     )
     if not changed:
         return False
@@ -211,14 +268,9 @@ def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = ""
     )
     emails.cancelled(appointment=appointment, by_clerk=by_clerk)
     if appointment.meeting_id:
-        from appointments.tasks import meeting_delete
+        from appointments.tasks import meeting_cancel
 
-        meeting_id, organizer, provider = (
-            appointment.meeting_id,
-            _organizer(appointment.clerk),
-            appointment.meeting_provider,
-        )
-        transaction.on_commit(lambda: meeting_delete.delay(provider, meeting_id, organizer))
+        task_enqueue_on_commit(meeting_cancel, appointment.pk)
     return True
 
 
@@ -240,16 +292,22 @@ def appointment_mark(*, appointment: Appointment, status: str, actor) -> bool:
 
 
 def meeting_attach(*, appointment_id: int, provider: str, meeting_id: str, join_url: str) -> bool:
-    """Store a meeting made by the provider and e-mail the join link; once, however often the task runs."""
-    with transaction.atomic():
-        changed = Appointment.objects.filter(
-            pk=appointment_id, status=Appointment.Status.BOOKED, meeting_url=""
-        ).update(meeting_provider=provider, meeting_id=meeting_id, meeting_url=join_url)
-        if changed:
-            emails.meeting_ready(
-                appointment=Appointment.objects.select_related("service__municipality").get(pk=appointment_id)
-            )
+    """Store a meeting made by the provider, once however often the task runs; True if this call stored it.
+
+    Nobody is e-mailed: every message already carries the booking's join page (ics.join_url), which opens
+    this meeting from now on.
+    """
+    changed = Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.BOOKED, meeting_url="").update(
+        meeting_provider=provider, meeting_id=meeting_id, meeting_url=join_url
+    )
     return bool(changed)
+
+
+def meeting_removed(*, appointment_id: int) -> None:
+    """Record that a cancelled booking's meeting is gone at the provider (so meetings_reconcile skips it)."""
+    Appointment.objects.filter(pk=appointment_id, meeting_deleted_at__isnull=True).update(
+        meeting_deleted_at=timezone.now()
+    )
 
 
 def feed_token_reset(*, staff: StaffMember) -> str:

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from appointments import meetings, services
+from appointments import meetings, selectors, services
 from appointments.models import Appointment
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def meeting_update(self, appointment_id: int) -> None:
     if appointment is None or appointment.status != Appointment.Status.BOOKED:
         return
     if not appointment.meeting_id:
-        meeting_create.delay(appointment_id)
+        meeting_create(appointment_id)
         return
     try:
         meetings.provider(appointment.meeting_provider).update(appointment)
@@ -52,6 +52,49 @@ def meeting_delete(self, provider: str, meeting_id: str, organizer_id: str) -> N
         meetings.provider(provider).delete(meeting_id=meeting_id, organizer_id=organizer_id)
     except Exception as error:
         _retry(self, error)
+
+
+@shared_task(bind=True, max_retries=RETRIES)
+def meeting_cancel(self, appointment_id: int) -> None:
+    """Remove a cancelled booking's meeting at its provider, once."""
+    appointment = Appointment.objects.select_related("clerk").filter(pk=appointment_id).first()
+    if (
+        appointment is None
+        or appointment.status != Appointment.Status.CANCELLED
+        or not appointment.meeting_id
+        or appointment.meeting_deleted_at is not None
+    ):
+        return
+    try:
+        meetings.provider(appointment.meeting_provider).delete(
+            meeting_id=appointment.meeting_id, organizer_id=services.meeting_organizer(appointment.clerk)
+        )
+    except Exception as error:
+        _retry(self, error)
+    services.meeting_removed(appointment_id=appointment_id)
+
+
+@shared_task
+def meetings_reconcile() -> dict:
+    """Beat: do the meeting work a refused publish (broker down) or a lost worker left undone.
+
+    Creates the missing meetings of upcoming video bookings and removes those of cancelled ones; each call is
+    the idempotent task run in this worker. Returns the counts, e.g. {"created": 2, "removed": 1}.
+    """
+    created = removed = 0
+    for appointment_id in selectors.meetings_missing():
+        try:
+            meeting_create.run(appointment_id)
+            created += 1
+        except Exception:
+            logger.exception("Meeting for appointment %s still missing", appointment_id)
+    for appointment_id in selectors.meetings_to_remove():
+        try:
+            meeting_cancel.run(appointment_id)
+            removed += 1
+        except Exception:
+            logger.exception("Meeting of cancelled appointment %s not removed yet", appointment_id)
+    return {"created": created, "removed": removed}
 
 
 @shared_task

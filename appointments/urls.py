@@ -7,11 +7,16 @@ urlpatterns = [
     path("", booking.index, name="index"),
     path("booking/<str:code>/", booking.booking, name="booking"),
     path("booking/<str:code>/reschedule/", booking.booking_reschedule, name="booking_reschedule"),
+    path(
+        "booking/<str:code>/reschedule/details/", booking.booking_reschedule_details, name="booking_reschedule_details"
+    ),
     path("booking/<str:code>/cancel/", booking.booking_cancel, name="booking_cancel"),
     path("manage/<str:token>/", booking.manage, name="manage"),
     path("manage/<str:token>/reschedule/", booking.manage_reschedule, name="manage_reschedule"),
+    path("manage/<str:token>/reschedule/details/", booking.manage_reschedule_details, name="manage_reschedule_details"),
     path("manage/<str:token>/cancel/", booking.manage_cancel, name="manage_cancel"),
     path("meeting/dev/<str:room>/", booking.dev_meeting, name="dev_meeting"),
+    path("join/<str:code>/", booking.join, name="join"),
     path("staff/", staff.calendar, name="staff_calendar"),
     path("staff/availability/", staff.availability, name="staff_availability"),
     path("staff/<str:code>/mark/", staff.mark, name="staff_mark"),

@@ -18,4 +18,9 @@ app.conf.beat_schedule = {
         "task": "appointments.tasks.reminders_send",
         "schedule": 300.0,
     },
+    # Meetings a refused publish never created, and cancelled meetings still open at the provider.
+    "appointments-meetings-reconcile": {
+        "task": "appointments.tasks.meetings_reconcile",
+        "schedule": 300.0,
+    },
 }

@@ -1,7 +1,11 @@
 import base64
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -101,11 +105,39 @@ def _email_store(
 def _email_dispatch(email_id: int) -> None:
     from portal.tasks import email_send
 
+    # If the broker is down the row stays queued and email_resend_pending picks it up later.
+    task_publish(email_send, email_id)
+
+
+# After one failed publish, the next ones within this many seconds are skipped rather than tried: a request
+# that queues several tasks with the broker down pays for one refused connection, not one per task.
+BROKER_BACKOFF_SECONDS = 30
+_broker_down_until = 0.0
+
+
+def task_publish(task, *args) -> bool:
+    """Hand a Celery task to the broker now; False (logged, never raised) if the broker cannot take it.
+
+    Every caller has a durable record the work can be redone from (an outbox row, a booking without its
+    meeting) and a beat task that redoes it, so a refused publish loses nothing. Publishing is one attempt with
+    a short connection timeout (CELERY_BROKER_CONNECTION_TIMEOUT), then a pause of BROKER_BACKOFF_SECONDS.
+    """
+    global _broker_down_until
+    if not task.app.conf.task_always_eager and time.monotonic() < _broker_down_until:
+        logger.warning("Broker marked down; %s%r left for the beat task", task.name, args)
+        return False
     try:
-        email_send.delay(email_id)
+        task.apply_async(args=args, retry=False)
     except Exception:
-        # The broker is down: the row stays queued and email_resend_pending picks it up later.
-        logger.exception("Could not enqueue e-mail %s; it stays in the outbox", email_id)
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.exception("Could not enqueue %s%r; the beat task will redo it", task.name, args)
+        return False
+    return True
+
+
+def task_enqueue_on_commit(task, *args) -> None:
+    """Publish `task(*args)` once the current transaction commits (see task_publish: never raises)."""
+    transaction.on_commit(lambda: task_publish(task, *args))
 
 
 def email_send_now(*, email_id: int) -> bool:
@@ -149,8 +181,28 @@ def _email_message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+        message.attach(_attachment_part(attachment))
     return message
+
+
+def _attachment_part(attachment: dict) -> MIMEBase:
+    # Django's attach() takes a bare "type/subtype"; iMIP (RFC 6047 §2.4) needs parameters on the part itself:
+    # `Content-Type: text/calendar; method=REQUEST; charset=utf-8`.
+    content = base64.b64decode(attachment["content"])
+    mimetype, *parameters = (part.strip() for part in attachment["mimetype"].split(";"))
+    maintype, subtype = mimetype.split("/", 1)
+    if maintype == "text":
+        part = MIMEText(content.decode("utf-8"), subtype, "utf-8")
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.lower() != "charset":
+            part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def email_mark_failed(*, email_id: int, error: str) -> None:

@@ -301,7 +301,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A web request that publishes with the broker down waits at most about this long (seconds), once: see
+# portal.services.task_publish. Redis' own socket timeouts are bounded the same way.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 10,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Security headers. With DEBUG off these pass `check --deploy`; behind a TLS proxy set the proxy header.

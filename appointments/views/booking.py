@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 
 from accounts.decorators import verified_citizen_required
 from appointments import selectors, services
-from appointments.forms import CancelForm, DetailsForm
-from appointments.models import Mode, Service, StaffMember
+from appointments.forms import CancelForm, DetailsForm, details_initial
+from appointments.models import Appointment, Mode, Service, StaffMember
 from appointments.views.calendar import calendar_context, parse_slot
 from portal.registry import reference_choices
 from portal.selectors import municipalities_list, municipality_get
@@ -96,6 +96,25 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
     )
 
 
+def _calendar_day_url(calendar_url: str, day) -> str:
+    separator = "&" if "?" in calendar_url else "?"
+    return f"{calendar_url}{separator}{urlencode({'month': f'{day:%Y-%m}', 'day': day.isoformat()})}"
+
+
+# What a citizen typed at step 5 is kept in the session when the time is lost, so that choosing another time
+# brings it back (one draft per service, or per booking being changed).
+def _draft_key(kind: str, key) -> str:
+    return f"appointments:draft:{kind}:{key}"
+
+
+def _draft_save(request: HttpRequest, key: str, form) -> None:
+    request.session[key] = {name: value for name, value in form.data.items() if name in form.fields}
+
+
+def _draft_take(request: HttpRequest, key: str) -> dict | None:
+    return request.session.pop(key, None)
+
+
 @verified_citizen_required
 def details(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
@@ -107,9 +126,11 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
     calendar_url = reverse("appointments:slots", args=[municipality.slug, mode, service.pk])
     if clerk_value:
         calendar_url += "?" + urlencode({"clerk": clerk_value})
-    if start is None or selectors.slot_find(service=service, start=start, clerk=clerk) is None:
+    if start is None:
         messages.error(request, services.SlotUnavailable.message)
         return redirect(calendar_url)
+    back_to_day = _calendar_day_url(calendar_url, start.astimezone(request.time_zone).date())
+    draft_key = _draft_key("service", service.pk)
     video = mode == Mode.VIDEO
     user = request.user
     references = reference_choices(user=user, municipality=municipality)
@@ -127,17 +148,24 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
                     citizen_time_zone=request.time_zone.key,
                 )
             except (services.SlotTaken, services.SlotUnavailable) as error:
+                # Lost to someone quicker: back on the same day with what was typed kept for the next time.
+                _draft_save(request, draft_key, form)
                 messages.error(request, error.message)
-                day = start.astimezone(request.time_zone).date()
-                separator = "&" if "?" in calendar_url else "?"
-                return redirect(f"{calendar_url}{separator}{urlencode({'month': f'{day:%Y-%m}', 'day': day})}")
+                return redirect(back_to_day)
             return redirect("appointments:booking", code=appointment.code)
     else:
-        form = DetailsForm(
-            video=video,
-            references=references,
-            initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
-        )
+        if selectors.slot_find(service=service, start=start, clerk=clerk) is None:
+            messages.error(request, services.SlotUnavailable.message)
+            return redirect(back_to_day)
+        draft = _draft_take(request, draft_key)
+        if draft is not None:
+            form = DetailsForm(draft, video=video, references=references)
+        else:
+            form = DetailsForm(
+                video=video,
+                references=references,
+                initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
+            )
     return render(
         request,
         "appointments/step_details.html",
@@ -152,6 +180,7 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
             "slot_value": start.isoformat(),
             "clerk": clerk,
             "clerk_value": clerk_value,
+            "back_url": back_to_day,
         },
     )
 
@@ -168,7 +197,11 @@ def _manage_context(appointment, *, token: str = "") -> dict:
     return {
         "appointment": appointment,
         "municipality": appointment.service.municipality,
+        "manage_url": reverse("appointments:manage", args=args)
+        if token
+        else reverse("appointments:booking", args=args),
         "reschedule_url": reverse(f"appointments:{prefix}_reschedule", args=args),
+        "reschedule_details_url": reverse(f"appointments:{prefix}_reschedule_details", args=args),
         "cancel_url": reverse(f"appointments:{prefix}_cancel", args=args),
         "new_url": reverse("appointments:start", kwargs={"municipality_slug": appointment.service.municipality.slug}),
         "can_change": appointment.is_active and not _started(appointment),
@@ -180,25 +213,11 @@ def _started(appointment) -> bool:
 
 
 def reschedule_page(request: HttpRequest, appointment, *, token: str = "") -> HttpResponse:
+    """Guide §3, «Προγραμματισμός εκ νέου»: the calendar on the booking's own day; a time leads to the details."""
     context = _manage_context(appointment, token=token)
     if not context["can_change"]:
         messages.error(request, services.TooLate.message)
-        return render(request, "appointments/booking.html", context, status=409 if request.method == "POST" else 200)
-    if request.method == "POST":
-        start = parse_slot(request.POST.get("slot"))
-        try:
-            if start is None:
-                raise services.SlotUnavailable
-            appointment, new_token = services.appointment_reschedule(
-                appointment=appointment, start=start, actor=request.user
-            )
-        except (services.SlotTaken, services.SlotUnavailable, services.TooLate) as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
-        messages.success(request, _moved_message())
-        if token:
-            return redirect("appointments:manage", token=new_token)
-        return redirect("appointments:booking", code=appointment.code)
+        return render(request, "appointments/booking.html", context, status=409)
     calendar = calendar_context(
         service=appointment.service,
         zone=request.time_zone,
@@ -210,7 +229,80 @@ def reschedule_page(request: HttpRequest, appointment, *, token: str = "") -> Ht
     return render(
         request,
         "appointments/reschedule.html",
-        {**context, **calendar, "service": appointment.service, "slot_method": "post", "slot_action": request.path},
+        {
+            **context,
+            **calendar,
+            "service": appointment.service,
+            "slot_method": "get",
+            "slot_action": context["reschedule_details_url"],
+        },
+    )
+
+
+def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "") -> HttpResponse:
+    """The details form with the booking's current values, and a confirmation before anything moves."""
+    context = _manage_context(appointment, token=token)
+    if not context["can_change"]:
+        messages.error(request, services.TooLate.message)
+        return render(request, "appointments/booking.html", context, status=409)
+    data = request.POST if request.method == "POST" else request.GET
+    start = parse_slot(data.get("slot"))
+    if start is None:
+        start = appointment.start  # «only my details»
+    back_to_day = _calendar_day_url(context["reschedule_url"], start.astimezone(request.time_zone).date())
+    draft_key = _draft_key("booking", appointment.code)
+    video = appointment.is_video
+    references = (
+        reference_choices(user=appointment.citizen, municipality=appointment.service.municipality)
+        if appointment.citizen
+        else []
+    )
+    if request.method == "POST":
+        form = DetailsForm(request.POST, video=video, references=references, consent=False)
+        if form.is_valid():
+            try:
+                appointment, new_token = services.appointment_reschedule(
+                    appointment=appointment,
+                    start=start,
+                    actor=request.user,
+                    details=form.cleaned_data,
+                    citizen_time_zone=request.time_zone.key,
+                )
+            except (services.SlotTaken, services.SlotUnavailable) as error:
+                _draft_save(request, draft_key, form)
+                messages.error(request, error.message)
+                return redirect(back_to_day)
+            except services.TooLate as error:
+                messages.error(request, error.message)
+                return redirect(context["manage_url"])
+            messages.success(request, _moved_message())
+            if token:
+                return redirect("appointments:manage", token=new_token)
+            return redirect("appointments:booking", code=appointment.code)
+    else:
+        if start != appointment.start and (
+            selectors.slot_find(service=appointment.service, start=start, exclude_appointment=appointment) is None
+        ):
+            messages.error(request, services.SlotUnavailable.message)
+            return redirect(back_to_day)
+        draft = _draft_take(request, draft_key)
+        if draft is not None:
+            form = DetailsForm(draft, video=video, references=references, consent=False)
+        else:
+            form = DetailsForm(video=video, references=references, consent=False, initial=details_initial(appointment))
+    return render(
+        request,
+        "appointments/reschedule_details.html",
+        {
+            **context,
+            "service": appointment.service,
+            "form": form,
+            "start": start,
+            "end": start + appointment.service.duration,
+            "slot_value": start.isoformat(),
+            "moves": start != appointment.start,
+            "back_url": back_to_day,
+        },
     )
 
 
@@ -240,6 +332,11 @@ def booking_reschedule(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @verified_citizen_required
+def booking_reschedule_details(request: HttpRequest, code: str) -> HttpResponse:
+    return reschedule_details_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
+
+
+@verified_citizen_required
 def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
     return cancel_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
 
@@ -256,9 +353,39 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     return reschedule_page(request, selectors.appointment_for_token(token=token), token=token)
 
 
+def manage_reschedule_details(request: HttpRequest, token: str) -> HttpResponse:
+    return reschedule_details_page(request, selectors.appointment_for_token(token=token), token=token)
+
+
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return cancel_page(request, selectors.appointment_for_token(token=token), token=token)
 
 
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The link in every e-mail and calendar entry of a video call: opens the meeting, or says why not."""
+    appointment = selectors.appointment_for_join(code=code)
+    if appointment.status == Appointment.Status.BOOKED and appointment.meeting_url:
+        return redirect(appointment.meeting_url)
+    return _meeting_state_page(request, appointment)
+
+
+def _meeting_state_page(request: HttpRequest, appointment) -> HttpResponse:
+    state = {
+        Appointment.Status.CANCELLED: "cancelled",
+        Appointment.Status.ATTENDED: "ended",
+        Appointment.Status.NO_SHOW: "ended",
+    }.get(appointment.status, "preparing")
+    status = 410 if state in {"cancelled", "ended"} else 200
+    return render(
+        request,
+        "appointments/join.html",
+        {"appointment": appointment, "state": state, "municipality": appointment.service.municipality},
+        status=status,
+    )
+
+
 def dev_meeting(request: HttpRequest, room: str) -> HttpResponse:
-    return render(request, "appointments/dev_meeting.html", {"room": room})
+    appointment = selectors.appointment_for_dev_room(room=room)
+    if appointment is not None and not appointment.is_active:
+        return _meeting_state_page(request, appointment)
+    return render(request, "appointments/dev_meeting.html", {"room": room, "appointment": appointment})

@@ -1,6 +1,7 @@
 from datetime import UTC, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -12,7 +13,7 @@ from appointments import services
 from appointments.models import Appointment, Mode
 from portal.tasks import email_send
 from tests.appointments.conftest import athens, details, make_clerk, next_weekday
-from tests.emails import last_email_to, link_in
+from tests.emails import calendar_part, last_email_to, link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,9 +64,8 @@ def test_booking_e_mails_the_citizen_with_an_ics_and_the_clerk_in_athens_time(se
     assert link_in(message, f"/appointments/manage/{token}/reschedule/")
     assert link_in(message, f"/appointments/manage/{token}/cancel/")
     assert "10:30" in message.body
-    _filename, content, mimetype = message.attachments[0]
-    assert mimetype == "text/calendar"
-    calendar = Calendar.from_ical(content)
+    _content_type, method, calendar = calendar_part(message)
+    assert method == "REQUEST"
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Athens"
     event = calendar.walk("VEVENT")[0]
     assert event.decoded("dtstart").astimezone(UTC) == appointment.start
@@ -88,9 +88,15 @@ def test_video_booking_gets_a_join_link_and_the_third_person_an_invitation(servi
     appointment.refresh_from_db()
     assert appointment.meeting_provider == "dev"
     assert appointment.meeting_url
-    assert appointment.meeting_url in last_email_to("eleni@example.gr").body
+    join = f"{settings.SITE_URL}/appointments/join/{appointment.code}/"
+    confirmation = last_email_to("eleni@example.gr")
+    assert join in confirmation.body  # the confirmation itself lets the citizen join (guide step 6)
+    assert str(calendar_part(confirmation)[2].walk("VEVENT")[0]["URL"]) == join
     invitation = last_email_to("engineer@example.gr")
-    assert appointment.meeting_url in invitation.body
+    assert join in invitation.body
+    # The join page opens the provider's meeting.
+    response = Client().get(reverse("appointments:join", args=[appointment.code]))
+    assert response.status_code == 302 and response["Location"] == appointment.meeting_url
 
 
 def test_reschedule_moves_rotates_the_token_and_logs_history(service, clerk, verified):

@@ -162,12 +162,13 @@ def test_two_reschedules_into_one_slot(live_server, service, clerk, chania, hold
     hold_at_insert["barrier"] = threading.Barrier(2, timeout=15)
     for citizen, appointment in ((first, a), (second, b)):
         url = reverse("appointments:booking_reschedule", args=[appointment.code])
+        confirm = reverse("appointments:booking_reschedule_details", args=[appointment.code])
         session, token = _session(live_server, citizen, url)
         calls.append(
-            lambda session=session, token=token, url=url: session.post(
-                live_server.url + url,
-                data={"csrfmiddlewaretoken": token, "slot": target.isoformat()},
-                headers={"Referer": live_server.url + url},
+            lambda session=session, token=token, confirm=confirm: session.post(
+                live_server.url + confirm,
+                data={"csrfmiddlewaretoken": token, "slot": target.isoformat(), **details()},
+                headers={"Referer": live_server.url + confirm},
                 timeout=60,
             )
         )

@@ -1,13 +1,17 @@
 """The Teams provider against a stand-in token endpoint and Graph over real HTTPS: nothing is patched away."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from appointments import services
 from appointments.meetings import RetryLater
 from appointments.meetings.teams import TeamsProvider
 from appointments.models import Appointment, Mode
 from tests.appointments.conftest import athens, details, next_weekday
+from tests.emails import last_email_to
 from tests.stubs.graph import GraphStub
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +57,10 @@ def test_booking_creates_a_lobbied_teams_meeting_and_mails_its_link(graph, servi
     assert meeting["organizer"] == ORGANIZER
     assert meeting["startDateTime"] == appointment.start.isoformat().replace("+00:00", "Z")
     assert appointment.meeting_url == meeting["joinWebUrl"]
-    assert any(appointment.meeting_url in m.body for m in mail.outbox if "lawyer@example.gr" in m.to)
+    join = f"{django_settings.SITE_URL}/appointments/join/{appointment.code}/"
+    assert join in last_email_to("lawyer@example.gr").body
+    response = Client().get(reverse("appointments:join", args=[appointment.code]))
+    assert response.status_code == 302 and response["Location"] == meeting["joinWebUrl"]
 
 
 def test_create_or_get_is_idempotent(graph, service, clerk, verified):
@@ -72,6 +79,8 @@ def test_reschedule_patches_and_cancel_deletes(graph, service, clerk, verified):
     assert graph.meetings[appointment.meeting_id]["startDateTime"] == moved.start.isoformat().replace("+00:00", "Z")
     services.appointment_cancel(appointment=moved)
     assert graph.meetings == {}
+    moved.refresh_from_db()
+    assert moved.meeting_deleted_at is not None
     assert [method for method, _, _ in graph.calls] == ["POST", "PATCH", "DELETE"]
 
 
@@ -92,8 +101,8 @@ def test_a_failing_graph_never_loses_the_booking(graph, service, clerk, verified
     assert appointment.status == Appointment.Status.BOOKED and appointment.meeting_url == ""
     assert any(verified.email in m.to or "eleni@example.gr" in m.to for m in mail.outbox)  # the confirmation went
     graph.down = False
-    from appointments.tasks import meeting_create
+    from appointments.tasks import meetings_reconcile
 
-    meeting_create.apply(args=[appointment.pk])  # the retry, later
+    assert meetings_reconcile() == {"created": 1, "removed": 0}  # the beat, later
     appointment.refresh_from_db()
     assert appointment.meeting_url.startswith("https://teams.microsoft.com/")

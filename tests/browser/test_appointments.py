@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from appointments.models import Appointment
 from tests.browser.fixtures import assert_accessible
-from tests.emails import last_email_to, link_in
+from tests.emails import calendar_part, last_email_to, link_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,11 +78,28 @@ def test_in_person_booking_in_greek_then_reschedule_and_cancel_from_the_page(pag
     assert appointment.start.astimezone(service.municipality.zone).strftime("%H:%M") == shown
     page.get_by_role("link", name="Προγραμματισμός εκ νέου").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Προγραμματισμός εκ νέου")
+    # The calendar opens on the booking's own day.
+    booked_day = appointment.start.astimezone(service.municipality.zone).date()
+    expect(page.locator("a[aria-current=date]")).to_have_text(str(booked_day.day))
     assert_accessible(page)
+    new_time = page.locator("button.slot-time").nth(1).inner_text()
     page.locator("button.slot-time").nth(1).click()
+    # Guide §3: the details can be changed too, and nothing moves before the confirmation.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Επιβεβαίωση αλλαγών")
+    assert_accessible(page)
+    expect(page.get_by_label("Θέμα")).to_have_value("Πορεία αίτησης")
+    expect(page.get_by_label("Κινητό τηλέφωνο")).to_have_value("+306912345678")
+    expect(page.locator("#new-time")).to_contain_text(new_time)
+    appointment.refresh_from_db()
+    assert appointment.history == []
+    page.get_by_label("Θέμα").fill("Πορεία αίτησης και αυτοψία")
+    page.get_by_role("button", name="Επιβεβαίωση αλλαγών").click()
     expect(page.locator(".alert")).to_contain_text("μεταφέρθηκε")
+    expect(page.locator("dl")).to_contain_text(new_time)
     appointment.refresh_from_db()
     assert len(appointment.history) == 1
+    assert appointment.subject == "Πορεία αίτησης και αυτοψία"
+    assert appointment.start.astimezone(service.municipality.zone).strftime("%H:%M") == new_time
     page.get_by_role("link", name="Ακύρωση κράτησης").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ακύρωση κράτησης")
     assert_accessible(page)
@@ -120,10 +137,12 @@ def test_video_booking_in_english_from_new_york_with_links_from_the_e_mail(brows
     expect(page.get_by_role("link", name="Join the meeting")).to_be_visible()
     assert_accessible(page)
     appointment = Appointment.objects.get()
+    join = f"{settings.SITE_URL}/en/appointments/join/{appointment.code}/"
     athens_time = appointment.start.astimezone(service.municipality.zone).strftime("%H:%M")
     new_york = appointment.start.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York")).strftime("%H:%M")
     assert shown == new_york != athens_time  # the citizen saw New York time
-    assert appointment.meeting_url in last_email_to("engineer@example.gr").body
+    assert join in last_email_to("engineer@example.gr").body
+    assert join in last_email_to(citizen.email).body  # the confirmation itself carries the link
 
     # The clerk sees Athens time.
     clerk_page = _new_page(browser, locale="el-GR", timezone_id="America/New_York")
@@ -140,6 +159,10 @@ def test_video_booking_in_english_from_new_york_with_links_from_the_e_mail(brows
     anonymous.goto(_local(live_server, link_in(message, "/reschedule/")))
     assert_accessible(anonymous)
     anonymous.locator("button.slot-time").nth(2).click()
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("Confirm the changes")
+    expect(anonymous.get_by_label("Third person's full name")).to_have_value("Giannis Engineer")
+    anonymous.get_by_label("Third person's full name").fill("Giannis Papadakis")
+    anonymous.get_by_role("button", name="Confirm the changes").click()
     expect(anonymous.locator(".alert")).to_contain_text("moved")
     moved_mail = [m for m in mail.outbox if citizen.email in m.to and "moved" in m.subject][-1]
     anonymous.goto(_local(live_server, link_in(message, "/cancel/")))  # the first e-mail's link is used up
@@ -149,5 +172,14 @@ def test_video_booking_in_english_from_new_york_with_links_from_the_e_mail(brows
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Booking cancelled")
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
+    assert appointment.third_party_name == "Giannis Papadakis"
+    # The third person's calendar is told, in a message it applies: CANCEL, same UID, a higher SEQUENCE.
+    third = [calendar_part(m) for m in mail.outbox if "engineer@example.gr" in m.to]
+    assert [method for _type, method, _calendar in third] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert [int(c.walk("VEVENT")[0]["SEQUENCE"]) for _t, _m, c in third] == [0, 1, 2]
+    assert len({str(c.walk("VEVENT")[0]["UID"]) for _t, _m, c in third}) == 1
+    # The join page now says the call was cancelled.
+    anonymous.goto(_local(live_server, join))
+    expect(anonymous.locator("#meeting-state")).to_contain_text("This video call was cancelled")
     for p in (page, clerk_page, anonymous):
         p.context.close()

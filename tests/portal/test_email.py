@@ -54,7 +54,21 @@ def test_sending_twice_sends_once(db, django_capture_on_commit_callbacks):
     assert services.email_send_now(email_id=email.pk) is False
     assert tasks.email_send.apply(args=[email.pk]).get() is False
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].attachments[0] == ("invite.ics", "BEGIN:VCALENDAR", "text/calendar")
+    part = mail.outbox[0].attachments[0]
+    assert (part.get_filename(), part.get_content_type()) == ("invite.ics", "text/calendar")
+    assert part.get_payload(decode=True) == b"BEGIN:VCALENDAR"
+
+
+def test_an_attachment_keeps_its_content_type_parameters_on_the_wire(db, django_capture_on_commit_callbacks):
+    # iMIP (RFC 6047 §2.4): the calendar part itself says `method=REQUEST`.
+    attachment = services.EmailAttachment(
+        "invite.ics", b"BEGIN:VCALENDAR", "text/calendar; method=REQUEST; charset=utf-8"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _enqueue(attachments=[attachment])
+    wire = mail.outbox[0].message().as_string()
+    assert 'Content-Type: text/calendar; charset="utf-8"; method="REQUEST"' in wire
+    assert 'Content-Disposition: attachment; filename="invite.ics"' in wire
 
 
 def test_a_broker_that_is_down_leaves_the_email_queued_for_later(db, django_capture_on_commit_callbacks):
