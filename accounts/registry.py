@@ -16,6 +16,9 @@ class PersonalDataSection:
     # Delete what may be deleted and anonymise what the law says must be kept. Runs inside the deletion's
     # transaction, before the account itself is anonymised.
     erase: Callable[[Any], None]
+    # What deleting the account will do beyond removing data, one sentence each in the active language, for
+    # the confirmation page (e.g. "Your appointment of … will be cancelled; the clerk will be told.").
+    consequences: Callable[[Any], list[str]] | None = None
 
 
 _sections: dict[str, PersonalDataSection] = {}
@@ -27,3 +30,8 @@ def register_personal_data(section: PersonalDataSection) -> None:
 
 def personal_data_sections() -> list[PersonalDataSection]:
     return list(_sections.values())
+
+
+def erase_consequences(user) -> list[str]:
+    """Every section's consequences of deleting `user`'s account, in registration order."""
+    return [line for section in _sections.values() if section.consequences for line in section.consequences(user)]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import newsletters, password_reset, selectors, services
+from accounts import newsletters, password_reset, registry, selectors, services
 from accounts.forms import PasswordResetCodeElsewhereForm, ProfileForm, UsernameReminderForm
 
 
@@ -142,7 +142,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(request, _("Your account was deleted."))
         return redirect("portal:home")
-    return render(request, "accounts/delete.html")
+    return render(request, "accounts/delete.html", {"consequences": registry.erase_consequences(request.user)})
 
 
 @csrf_exempt  # mail clients' one-click POST (RFC 8058) carries no CSRF token; the signed link is the proof

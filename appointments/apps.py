@@ -30,7 +30,10 @@ class AppointmentsConfig(AppConfig):
         register_demo_loader(demo_load, order=30)
         register_personal_data(
             PersonalDataSection(
-                key="appointments", export=services.citizen_data_export, erase=services.citizen_data_erase
+                key="appointments",
+                export=services.citizen_data_export,
+                erase=services.citizen_data_erase,
+                consequences=services.citizen_erase_consequences,
             )
         )
         register_case_file_section(

@@ -1,13 +1,13 @@
 """Demo data: Chania's Building Service with the guide's three services, three clerks and a few bookings."""
 
-from datetime import UTC, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
 from appointments import selectors, services
 from appointments.holidays import greek_holidays
-from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, WorkingHours
+from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, WorkingHours, new_token, token_hash
 from portal.models import Department, Municipality
 
 CLERK_PASSWORD = "demo-clerk-2026"  # noqa: S105 - a published demo login
@@ -103,6 +103,7 @@ def _bookings(service_list) -> None:
     if citizen is None or Appointment.objects.filter(citizen=citizen).exists():
         return
     now = timezone.now()
+    _past_bookings(service_list, citizen, now)
     for index, (service, mode) in enumerate(
         zip(service_list, [Mode.IN_PERSON, Mode.VIDEO, Mode.IN_PERSON], strict=False)
     ):
@@ -128,3 +129,41 @@ def _bookings(service_list) -> None:
                 "documents_acknowledged": mode == Mode.VIDEO,
             },
         )
+
+
+# Bookings of the last working days, still unmarked, so that a clerk sees «Προσήλθε / Δεν προσήλθε» at once.
+PAST_SUBJECTS = ["Έλεγχος φακέλου οικοδομικής άδειας", "Βεβαίωση χρήσης γης"]
+
+
+def _past_bookings(service_list, citizen, now) -> None:
+    if not service_list:
+        return
+    service = service_list[0]
+    zone = service.municipality.zone
+    clerks = list(service.staff.filter(bookable=True).order_by("pk"))
+    day = now.astimezone(zone).date()
+    placed = 0
+    while placed < len(PAST_SUBJECTS) and clerks:
+        day -= timedelta(days=1)
+        if day.weekday() >= 5:
+            continue
+        start = datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
+        # Past times are not bookable through the service: these are written as they would stand today.
+        Appointment.objects.create(
+            code=f"DEMO{placed + 1:02d}{day:%m%d}",
+            service=service,
+            clerk=clerks[placed % len(clerks)],
+            citizen=citizen,
+            mode=Mode.IN_PERSON,
+            start=start,
+            end=start + service.duration,
+            blocked_start=start,
+            blocked_end=start + service.duration,
+            full_name=citizen.full_name,
+            email=citizen.email,
+            mobile_phone="+306912345678",
+            subject=PAST_SUBJECTS[placed],
+            consent_at=start - timedelta(days=3),
+            manage_token_hash=token_hash(new_token()),
+        )
+        placed += 1

@@ -126,8 +126,9 @@ def rescheduled(*, appointment: Appointment, token: str, old_clerk) -> None:
     _third_party(appointment, event="rescheduled")
 
 
-def cancelled(*, appointment: Appointment, by_clerk: bool) -> None:
-    _citizen(appointment, event="cancelled", method=CANCEL, by_clerk=by_clerk)
+def cancelled(*, appointment: Appointment, by_clerk: bool, notify_citizen: bool = True) -> None:
+    if notify_citizen:
+        _citizen(appointment, event="cancelled", method=CANCEL, by_clerk=by_clerk)
     _clerk(appointment, event="cancelled")
     _third_party(appointment, event="cancelled")
 

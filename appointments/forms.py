@@ -129,7 +129,16 @@ class CancelForm(forms.Form):
 
 
 class StaffCancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (the citizen receives it)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason for the cancellation; the citizen receives it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
 
 
 class WorkingHoursForm(forms.Form):
@@ -144,7 +153,10 @@ class WorkingHoursForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise forms.ValidationError(_("The end must be after the start."))
+            raise forms.ValidationError(
+                _("Working hours must end after they start (%(start)s–%(end)s ends before it starts)."),
+                params={"start": data["start"].strftime("%H:%M"), "end": data["end"].strftime("%H:%M")},
+            )
         return data
 
 
@@ -160,5 +172,5 @@ class TimeOffForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise forms.ValidationError(_("The end must be after the start."))
+            raise forms.ValidationError(_("Time off must end after it starts."))
         return data

@@ -231,11 +231,11 @@ def staff_member_for(*, user) -> StaffMember:
 
 
 def staff_appointments(*, staff: StaffMember, start: datetime, end: datetime) -> list[Appointment]:
+    """The clerk's bookings that overlap [start, end), cancelled ones included (the calendar strikes them through)."""
     return list(
         Appointment.objects.filter(clerk=staff, start__lt=end, end__gt=start)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("service")
-        .order_by("start")
+        .select_related("service", "cancelled_by")
+        .order_by("start", "pk")
     )
 
 
@@ -267,4 +267,14 @@ def meetings_to_remove(*, limit: int = 200) -> list[int]:
         .exclude(meeting_id="")
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def upcoming_for_citizen(*, user, now: datetime | None = None) -> list[Appointment]:
+    """The citizen's bookings that have not started yet, soonest first."""
+    return list(
+        Appointment.objects.active()
+        .filter(citizen=user, start__gt=now or timezone.now())
+        .select_related("service__municipality", "service__department", "clerk__user")
+        .order_by("start")
     )

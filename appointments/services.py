@@ -3,9 +3,10 @@
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
@@ -13,6 +14,7 @@ from appointments.models import Appointment, Mode, Service, StaffMember, new_tok
 from portal.services import audit_log, task_enqueue_on_commit
 
 OVERLAP_CONSTRAINT = "appointments_no_overlap"
+ACCOUNT_DELETED_REASON = _("The citizen deleted their account.")
 
 
 class SlotTaken(Exception):
@@ -233,13 +235,14 @@ def meeting_organizer(clerk: StaffMember) -> str:
 
 
 def _organizer(clerk: StaffMember) -> str:
-    from django.conf import settings
 
     return clerk.graph_user_id or settings.TEAMS_ORGANIZER_ID
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = "", by_clerk: bool = False) -> bool:
+def appointment_cancel(
+    *, appointment: Appointment, actor=None, reason: str = "", by_clerk: bool = False, notify_citizen: bool = True
+) -> bool:
     """Cancel a booking once; True if this call did it (compare-and-swap on the status).
 
     The booking stays, marked cancelled with who and when; everyone in the event gets an iTIP CANCEL with a
@@ -266,7 +269,7 @@ def appointment_cancel(*, appointment: Appointment, actor=None, reason: str = ""
         municipality=appointment.service.municipality,
         data={"reason": reason, "by_clerk": by_clerk},
     )
-    emails.cancelled(appointment=appointment, by_clerk=by_clerk)
+    emails.cancelled(appointment=appointment, by_clerk=by_clerk, notify_citizen=notify_citizen)
     if appointment.meeting_id:
         from appointments.tasks import meeting_cancel
 
@@ -355,11 +358,13 @@ def citizen_data_export(user) -> list[dict]:
 
 
 def citizen_data_erase(user) -> None:
-    # Future bookings are cancelled (the clerk's calendar frees up); the record that past meetings took place
-    # stays, without who they were with.
-    Appointment.objects.filter(citizen=user, status=Appointment.Status.BOOKED, start__gt=timezone.now()).update(
-        status=Appointment.Status.CANCELLED
-    )
+    """Account deletion: upcoming bookings are cancelled (the clerk and any third person are told, the calendar
+    frees up); the record that past meetings took place stays, without who they were with."""
+    for appointment in selectors.upcoming_for_citizen(user=user):
+        # Stored on the booking for the clerk, in the municipality's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(ACCOUNT_DELETED_REASON)
+        appointment_cancel(appointment=appointment, actor=user, reason=reason, notify_citizen=False)
     Appointment.objects.filter(citizen=user).update(
         citizen=None,
         full_name="",
@@ -370,3 +375,18 @@ def citizen_data_erase(user) -> None:
         third_party_name="",
         third_party_email="",
     )
+
+
+def citizen_erase_consequences(user) -> list[str]:
+    """For the account-deletion page: one sentence per upcoming booking that deletion will cancel."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext
+
+    lines = []
+    for appointment in selectors.upcoming_for_citizen(user=user):
+        when = date_format(timezone.localtime(appointment.start), "l j E Y, H:i")
+        lines.append(
+            gettext("Your appointment of %(when)s (%(service)s) will be cancelled; the clerk will be told.")
+            % {"when": when, "service": appointment.service.name}
+        )
+    return lines

@@ -25,16 +25,22 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
+# No bookable instant lies outside these; the margin keeps every zone's local date and a slot's end in range.
+FIRST_INSTANT = datetime(2000, 1, 1, tzinfo=UTC)
+LAST_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def parse_slot(value: str | None) -> datetime | None:
     """A slot's start as sent back by the page: an ISO instant, returned in UTC; None if it is not one."""
     try:
         moment = datetime.fromisoformat(value or "")
         if moment.tzinfo is None:
             return None
-        return moment.astimezone(UTC)
+        moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):
         # Instants at the ends of the calendar (9999-12-31T23:59:59-01:00) have no UTC form.
         return None
+    return moment if FIRST_INSTANT <= moment < LAST_INSTANT else None
 
 
 def _month_end(month: date) -> date:

@@ -69,7 +69,6 @@ def calendar(request: HttpRequest, staff) -> HttpResponse:
             "next": first + timedelta(days=length),
             "zone_name": str(zone),
             "now": timezone.now(),
-            "cancel_form": StaffCancelForm(),
         },
     )
 
@@ -89,19 +88,26 @@ def mark(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(_back(request, appointment))
 
 
-@login_required
-@require_POST
-def cancel(request: HttpRequest, code: str) -> HttpResponse:
-    staff = selectors.staff_member_for(user=request.user)
+@_in_municipality_time
+def cancel(request: HttpRequest, staff, code: str) -> HttpResponse:
+    """A clerk cancels a booking: a page that shows it, asks for the reason the citizen will read, and confirms."""
     appointment = selectors.staff_appointment(staff=staff, code=code)
-    form = StaffCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, gettext("Give a reason for the cancellation; the citizen receives it."))
-    elif services.appointment_cancel(
-        appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"], by_clerk=True
-    ):
-        messages.success(request, gettext("The appointment was cancelled and the citizen informed."))
-    return redirect(_back(request, appointment))
+    if not appointment.is_active:
+        messages.error(request, gettext("This appointment is no longer booked."))
+        return redirect(_back(request, appointment))
+    form = StaffCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.appointment_cancel(
+            appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"], by_clerk=True
+        ):
+            messages.success(request, gettext("The appointment was cancelled and the citizen informed."))
+        return redirect(_back(request, appointment))
+    return render(
+        request,
+        "appointments/staff/cancel.html",
+        {"appointment": appointment, "form": form, "back_url": _back(request, appointment)},
+        status=400 if form.errors else 200,
+    )
 
 
 def _back(request, appointment) -> str:

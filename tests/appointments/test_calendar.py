@@ -91,11 +91,22 @@ def test_months_outside_the_bookable_range_are_clamped(notice_24h, clerk, month,
 
 
 @pytest.mark.parametrize(
-    "value", ["9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+14:00", "x", ""]
+    "value",
+    [
+        "9999-12-31T23:59:59+00:00",
+        "9999-12-31T23:59:59-01:00",
+        "0001-01-01T00:00:00+14:00",
+        "2026-12-01T10:00",
+        "x",
+        "",
+    ],
 )
-def test_slots_that_no_instant_can_hold_are_refused_not_crashed(value):
-    parsed = parse_slot(value)
-    assert parsed is None or parsed.tzinfo is UTC
+def test_slots_that_no_booking_can_hold_are_refused_not_crashed(value):
+    assert parse_slot(value) is None
+
+
+def test_a_slot_is_read_as_an_instant_in_utc():
+    assert parse_slot("2026-12-01T12:00:00+02:00") == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 def test_parse_month_refuses_what_is_not_a_month():
