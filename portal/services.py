@@ -113,6 +113,8 @@ def _email_dispatch(email_id: int) -> None:
 # that queues several tasks with the broker down pays for one refused connection, not one per task.
 BROKER_BACKOFF_SECONDS = 30
 _broker_down_until = 0.0
+# Counts of this process's publishes since start: tried (reached for the broker), refused, skipped (backoff).
+publish_counts = {"tried": 0, "refused": 0, "skipped": 0}
 
 
 def task_publish(task, *args) -> bool:
@@ -124,11 +126,14 @@ def task_publish(task, *args) -> bool:
     """
     global _broker_down_until
     if not task.app.conf.task_always_eager and time.monotonic() < _broker_down_until:
+        publish_counts["skipped"] += 1
         logger.warning("Broker marked down; %s%r left for the beat task", task.name, args)
         return False
+    publish_counts["tried"] += 1
     try:
         task.apply_async(args=args, retry=False)
     except Exception:
+        publish_counts["refused"] += 1
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.exception("Could not enqueue %s%r; the beat task will redo it", task.name, args)
         return False

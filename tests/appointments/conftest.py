@@ -46,23 +46,30 @@ def make_clerk(username: str, municipality, service=None, *, hours=((time(9), ti
     return staff
 
 
+def make_service(municipality, **overrides) -> Service:
+    """Chania's «Οικοδομικές Άδειες»: 20 minutes every 30, in person or by video; overrides change any field."""
+    fields = {
+        "municipality": municipality,
+        "department": Department.objects.get(municipality=municipality),
+        "name_el": "Οικοδομικές Άδειες",
+        "name_en": "Building permits",
+        "description_el": "Πληροφορίες για οικοδομικές άδειες.",
+        "description_en": "Information on building permits.",
+        "modes": [Mode.IN_PERSON, Mode.VIDEO],
+        "duration_minutes": 20,
+        "interval_minutes": 30,
+        "minimum_notice_hours": 2,
+        "horizon_days": 500,
+        "location_el": "Κυδωνίας 29",
+        "location_en": "Kydonias 29",
+        **overrides,
+    }
+    return Service.objects.create(**fields)
+
+
 @pytest.fixture
 def service(chania) -> Service:
-    return Service.objects.create(
-        municipality=chania,
-        department=Department.objects.get(municipality=chania),
-        name_el="Οικοδομικές Άδειες",
-        name_en="Building permits",
-        description_el="Πληροφορίες για οικοδομικές άδειες.",
-        description_en="Information on building permits.",
-        modes=[Mode.IN_PERSON, Mode.VIDEO],
-        duration_minutes=20,
-        interval_minutes=30,
-        minimum_notice_hours=2,
-        horizon_days=500,
-        location_el="Κυδωνίας 29",
-        location_en="Kydonias 29",
-    )
+    return make_service(chania)
 
 
 @pytest.fixture
