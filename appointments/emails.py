@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from appointments.ics import CANCEL, REQUEST, appointment_itip, join_url, organizer_email
 from appointments.models import Appointment
 from portal.services import EmailAttachment, email_enqueue
+from portal.templatetags.portal_tags import time_elsewhere
 from portal.timezones import zone_label
 
 
@@ -53,6 +54,7 @@ def _send(
                 "zone_name": zone_label(zone, at=appointment.start, language=language),
                 "join_url": join_url(appointment) if appointment.is_video else "",
                 "reply_to": reply_to,
+                "time_elsewhere": time_elsewhere(appointment.start, appointment.service.municipality.zone),
                 **context,
             },
             language=language,
@@ -95,16 +97,17 @@ def _clerk(appointment: Appointment, *, event: str, clerk=None) -> None:
     )
 
 
-def _third_party(appointment: Appointment, *, event: str) -> None:
-    if not (appointment.is_video and appointment.third_party_email):
+def _third_party(appointment: Appointment, *, event: str, to: str = "") -> None:
+    to = to or appointment.third_party_email
+    if not (appointment.is_video and to):
         return
     _send(
         appointment=appointment,
-        to=appointment.third_party_email,
+        to=to,
         template="invitation",
         language=_citizen_language(appointment),
         context={"event": event},
-        method=CANCEL if event == "cancelled" else REQUEST,
+        method=CANCEL if event in {"cancelled", "uninvited"} else REQUEST,
         citizen=False,
     )
 
@@ -115,15 +118,24 @@ def booked(*, appointment: Appointment, token: str) -> None:
     _third_party(appointment, event="booked")
 
 
-def rescheduled(*, appointment: Appointment, token: str, old_clerk) -> None:
-    """After a move or a change of details: the same event, a higher SEQUENCE, for everyone in it."""
-    _citizen(appointment, event="rescheduled", method=REQUEST, **_manage_links(token))
+def rescheduled(
+    *, appointment: Appointment, token: str, old_clerk, moved: bool = True, old_third_party: tuple | None = None
+) -> None:
+    """After a move or a change of details: the same event, a higher SEQUENCE, for everyone in it.
+
+    `moved` False means only the details changed; `old_third_party` (e-mail, name) is a third person who was
+    replaced or removed: they get a CANCEL for the event.
+    """
+    event = "rescheduled" if moved else "changed"
+    _citizen(appointment, event=event, method=REQUEST, **_manage_links(token))
     if old_clerk.pk != appointment.clerk_id:
         _clerk(appointment, event="cancelled", clerk=old_clerk)
         _clerk(appointment, event="booked")
     else:
-        _clerk(appointment, event="rescheduled")
-    _third_party(appointment, event="rescheduled")
+        _clerk(appointment, event=event)
+    if old_third_party:
+        _third_party(appointment, event="uninvited", to=old_third_party[0])
+    _third_party(appointment, event=event)
 
 
 def cancelled(*, appointment: Appointment, by_clerk: bool, notify_citizen: bool = True) -> None:

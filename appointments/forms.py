@@ -146,17 +146,25 @@ class WorkingHoursForm(forms.Form):
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, existing=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.existing = existing
         _style(self)
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+        start, end, weekday = data.get("start"), data.get("end"), data.get("weekday")
+        if start and end and end <= start:
             raise forms.ValidationError(
-                _("Working hours must end after they start (%(start)s–%(end)s ends before it starts)."),
-                params={"start": data["start"].strftime("%H:%M"), "end": data["end"].strftime("%H:%M")},
+                _("Working hours must end after they start: %(start)s–%(end)s does not."),
+                params={"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
             )
+        for hours in self.existing:
+            if start and end and hours.weekday == weekday and hours.start < end and start < hours.end:
+                raise forms.ValidationError(
+                    _("These hours overlap hours you already have on that day (%(start)s–%(end)s)."),
+                    params={"start": hours.start.strftime("%H:%M"), "end": hours.end.strftime("%H:%M")},
+                )
         return data
 
 

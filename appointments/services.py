@@ -176,6 +176,7 @@ def appointment_reschedule(
     except SlotUnavailable:
         clerk = _pick_clerk(service=service, start=start, clerk=None, exclude=appointment)
     old_start, old_clerk = appointment.start, appointment.clerk
+    old_third_party = (appointment.third_party_email, appointment.third_party_name)
     changed_details = {
         name: value
         for name, value in (details or {}).items()
@@ -212,7 +213,13 @@ def appointment_reschedule(
             "details_changed": sorted(changed_details),
         },
     )
-    emails.rescheduled(appointment=appointment, token=token, old_clerk=old_clerk)
+    emails.rescheduled(
+        appointment=appointment,
+        token=token,
+        old_clerk=old_clerk,
+        moved=start != old_start,
+        old_third_party=old_third_party if old_third_party[0] != appointment.third_party_email else None,
+    )
     if appointment.is_video:
         from appointments.tasks import meeting_create, meeting_delete, meeting_update
 

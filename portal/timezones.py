@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel.core import Locale, get_global
 from babel.dates import get_timezone_location, get_timezone_name
 from django.conf import settings
 from django.utils import timezone, translation
@@ -19,10 +20,16 @@ COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
 
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
-    # Canonical region zones only: the legacy aliases ("US/Pacific") and POSIX rule strings are not offered,
-    # but UTC is.
+    # Every region zone the tz database has (a browser may report any of them), but UTC for the Etc/ ones.
     zones = {name for name in available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))}
     return frozenset(zones | {"UTC"})
+
+
+@lru_cache(maxsize=1)
+def _offered_zones() -> tuple[str, ...]:
+    # The picker offers CLDR's canonical zones only (one per place: no "US/Pacific" beside America/Los_Angeles).
+    canonical = set(get_global("zone_territories"))
+    return tuple(sorted((canonical & _known_zones()) | {"UTC"}))
 
 
 def zone_default() -> ZoneInfo:
@@ -60,20 +67,39 @@ def zone_label(zone: ZoneInfo, *, at: datetime | None = None, language: str | No
     offset = _offset(zone, at)
     if zone.key == "UTC":
         return f"({offset}) UTC"
-    city = get_timezone_location(zone, locale=language, return_city=True)
-    name = get_timezone_name(zone, "long", locale=language)
-    return f"({offset}) {city} — {name}"
+    return f"({offset}) {_city(zone.key, language)} — {_zone_name(zone.key, language)}"
+
+
+def _city(key: str, language: str) -> str:
+    city = get_timezone_location(key, locale=language, return_city=True)
+    return city.rsplit("/", 1)[-1].replace("_", " ")  # CLDR has no name for some: "Indiana/Indianapolis"
+
+
+def _zone_name(key: str, language: str) -> str:
+    # The zone's common name ("Ώρα Ανατολικής Ευρώπης"); where CLDR has none it falls back to a pattern with
+    # brackets, so the country's name is shown instead.
+    name = get_timezone_name(key, "long", locale=language)
+    if "(" not in name and "[" not in name:
+        return name
+    territory = get_global("zone_territories").get(key, "")
+    return Locale.parse(language).territories.get(territory, name)
 
 
 @lru_cache(maxsize=8)
 def _choices(language: str, day: str) -> tuple[tuple[str, str], ...]:
     at = datetime.fromisoformat(day)
-    zones = [ZoneInfo(name) for name in _known_zones()]
+    zones = [ZoneInfo(name) for name in _offered_zones()]
     labelled = [
         (zone.key, zone_label(zone, at=at, language=language), at.astimezone(zone).utcoffset()) for zone in zones
     ]
     labelled.sort(key=lambda item: (item[2], item[1]))
-    return tuple((key, label) for key, label, _ in labelled)
+    seen: set[str] = set()
+    unique = []
+    for key, label, _offset in labelled:
+        if label not in seen:  # two zones that read the same on that day: one entry is enough
+            seen.add(label)
+            unique.append((key, label))
+    return tuple(unique)
 
 
 def zone_choices(*, at: datetime | None = None, language: str | None = None) -> list[tuple[str, str]]:

@@ -1,5 +1,7 @@
 """The citizen's booking steps, the confirmation page, and rescheduling or cancelling one's own booking."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -257,6 +259,7 @@ def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "
         if appointment.citizen
         else []
     )
+    old_start = appointment.start
     if request.method == "POST":
         form = DetailsForm(request.POST, video=video, references=references, consent=False)
         if form.is_valid():
@@ -275,7 +278,7 @@ def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "
             except services.TooLate as error:
                 messages.error(request, error.message)
                 return redirect(context["manage_url"])
-            messages.success(request, _moved_message())
+            messages.success(request, _moved_message() if start != old_start else _changed_message())
             if token:
                 return redirect("appointments:manage", token=new_token)
             return redirect("appointments:booking", code=appointment.code)
@@ -308,6 +311,10 @@ def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "
 
 def _moved_message():
     return gettext("Your appointment was moved. We have e-mailed you the new details.")
+
+
+def _changed_message():
+    return gettext("Your details were changed; the day and time stay the same. We have e-mailed you a confirmation.")
 
 
 def cancel_page(request: HttpRequest, appointment, *, token: str = "") -> HttpResponse:
@@ -344,19 +351,36 @@ def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
 # The e-mailed links: no login, the token alone stands for this one booking.
 
 
+def _link_used_up(view):
+    """A manage link that no longer finds its booking: say why instead of a bare «page not found»."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except Http404:
+            return render(request, "appointments/link_used_up.html", status=404)
+
+    return wrapper
+
+
+@_link_used_up
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     appointment = selectors.appointment_for_token(token=token)
     return render(request, "appointments/booking.html", _manage_context(appointment, token=token))
 
 
+@_link_used_up
 def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     return reschedule_page(request, selectors.appointment_for_token(token=token), token=token)
 
 
+@_link_used_up
 def manage_reschedule_details(request: HttpRequest, token: str) -> HttpResponse:
     return reschedule_details_page(request, selectors.appointment_for_token(token=token), token=token)
 
 
+@_link_used_up
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     return cancel_page(request, selectors.appointment_for_token(token=token), token=token)
 

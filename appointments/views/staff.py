@@ -17,6 +17,7 @@ from appointments.forms import StaffCancelForm, TimeOffForm, WorkingHoursForm
 from appointments.ics import feed_ics
 from appointments.models import Appointment, TimeOff, WorkingHours
 from portal.registry import reference_staff_url
+from portal.timezones import zone_label
 
 # A calendar address may name any date; these bound it so the week's arithmetic stays inside the calendar.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9000, 12, 31)
@@ -67,7 +68,7 @@ def calendar(request: HttpRequest, staff) -> HttpResponse:
             "day": day,
             "previous": first - timedelta(days=length),
             "next": first + timedelta(days=length),
-            "zone_name": str(zone),
+            "zone_name": zone_label(zone),
             "now": timezone.now(),
         },
     )
@@ -105,14 +106,21 @@ def cancel(request: HttpRequest, staff, code: str) -> HttpResponse:
     return render(
         request,
         "appointments/staff/cancel.html",
-        {"appointment": appointment, "form": form, "back_url": _back(request, appointment)},
+        {
+            "appointment": appointment,
+            "form": form,
+            "back_url": _back(request, appointment),
+            "view": "week" if (request.POST.get("view") or request.GET.get("view")) == "week" else "day",
+        },
         status=400 if form.errors else 200,
     )
 
 
 def _back(request, appointment) -> str:
+    # Back to the day (or week) the clerk was looking at.
     day = appointment.start.astimezone(appointment.service.municipality.zone).date()
-    return reverse("appointments:staff_calendar") + f"?date={day.isoformat()}"
+    view = "week" if (request.POST.get("view") or request.GET.get("view")) == "week" else "day"
+    return reverse("appointments:staff_calendar") + f"?view={view}&date={day.isoformat()}"
 
 
 @_in_municipality_time
@@ -122,7 +130,7 @@ def availability(request: HttpRequest, staff) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "hours":
-            hours_form = WorkingHoursForm(request.POST, prefix="hours")
+            hours_form = WorkingHoursForm(request.POST, prefix="hours", existing=staff.working_hours.all())
             if hours_form.is_valid():
                 WorkingHours.objects.create(staff=staff, **hours_form.cleaned_data)
                 return redirect("appointments:staff_availability")
@@ -150,7 +158,7 @@ def availability(request: HttpRequest, staff) -> HttpResponse:
             "hours_form": hours_form,
             "off_form": off_form,
             "feed_url": feed_url,
-            "zone_name": str(staff.municipality.zone),
+            "zone_name": zone_label(staff.municipality.zone),
         },
     )
 

@@ -29,3 +29,23 @@ def time_zone_label(context, at=None) -> str:
     from portal.timezones import zone_label
 
     return zone_label(timezone.get_current_timezone(), at=at)
+
+
+@register.simple_tag
+def time_elsewhere(moment, zone) -> str:
+    """`moment` as the clock reads it in `zone`, when that differs from the shown zone; else "".
+
+    An in-person appointment in Chania seen from Los Angeles: «τοπική ώρα στον τόπο του ραντεβού: Παρασκευή
+    4 Δεκεμβρίου, 08:30».
+    """
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext
+
+    if not moment or zone is None:
+        return ""
+    shown = moment.astimezone(timezone.get_current_timezone())
+    there = moment.astimezone(zone)
+    if shown.utcoffset() == there.utcoffset():
+        return ""
+    when = formats.date_format(there.replace(tzinfo=None), "l j E, H:i")
+    return gettext("local time at the appointment: %(when)s") % {"when": when}

@@ -125,8 +125,7 @@ def test_working_hours_that_end_before_they_start_are_refused_with_a_reason(cler
     url = reverse("appointments:staff_availability")
     response = client.post(url, {"action": "hours", "hours-weekday": "5", "hours-start": "12:00", "hours-end": "10:00"})
     assert (
-        "Οι ώρες εργασίας πρέπει να τελειώνουν μετά την έναρξή τους (το διάστημα 12:00–10:00"
-        in response.content.decode()
+        "Οι ώρες εργασίας πρέπει να τελειώνουν μετά την έναρξή τους: το 12:00–10:00 όχι." in response.content.decode()
     )
     assert not WorkingHours.objects.filter(staff=clerk, weekday=5).exists()
 
@@ -218,3 +217,49 @@ def test_the_delete_page_lists_upcoming_bookings_and_deletion_cancels_them_with_
     assert "διέγραψε τον λογαριασμό" in clerk_notice.body
     assert calendar_part(emails_to("lawyer@example.gr")[-1])[1] == "CANCEL"
     assert emails_to("eleni@example.gr") == []  # the address being deleted is not written to
+
+
+# Found by trying it as a new user
+
+
+def test_a_change_of_details_only_is_not_called_a_move(service, clerk, verified, django_capture_on_commit_callbacks):
+    start = athens(next_weekday(1), 9)
+    appointment, _ = services.appointment_book(
+        service=service, mode=Mode.IN_PERSON, start=start, citizen=verified, details=details()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        changed, _ = services.appointment_reschedule(
+            appointment=appointment, start=start, details=details(subject="Νέο θέμα")
+        )
+    assert changed.history == [] and changed.subject == "Νέο θέμα"
+    assert emails_to("eleni@example.gr")[-1].subject.startswith("Τα στοιχεία του ραντεβού σας άλλαξαν")
+    assert emails_to(clerk.user.email)[-1].subject.startswith("Αλλαγή στοιχείων ραντεβού")
+
+
+def test_a_replaced_third_person_gets_a_cancellation(service, clerk, verified, django_capture_on_commit_callbacks):
+    start = athens(next_weekday(1), 9)
+    third = {"third_party_role": "engineer", "third_party_name": "Α. Μηχανικός", "third_party_email": "a@example.gr"}
+    appointment, _ = services.appointment_book(
+        service=service, mode=Mode.VIDEO, start=start, citizen=verified, details=details(**third)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_reschedule(
+            appointment=appointment,
+            start=start,
+            details=details(**{**third, "third_party_name": "Β. Μηχανικός", "third_party_email": "b@example.gr"}),
+        )
+    withdrawn = emails_to("a@example.gr")[-1]
+    assert calendar_part(withdrawn)[1] == "CANCEL"
+    assert "αποσύρεται" in withdrawn.body
+    assert calendar_part(emails_to("b@example.gr")[-1])[1] == "REQUEST"
+
+
+def test_a_used_up_manage_link_says_why(service, clerk, verified):
+    appointment, token = services.appointment_book(
+        service=service, mode=Mode.IN_PERSON, start=athens(next_weekday(1), 9), citizen=verified, details=details()
+    )
+    services.appointment_reschedule(appointment=appointment, start=athens(next_weekday(1), 10))
+    for name in ["manage", "manage_reschedule", "manage_cancel"]:
+        response = Client().get(reverse(f"appointments:{name}", args=[token]))
+        assert response.status_code == 404
+        assert "Αυτός ο σύνδεσμος δεν λειτουργεί πλέον" in response.content.decode()

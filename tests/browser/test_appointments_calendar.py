@@ -92,12 +92,15 @@ def test_a_los_angeles_citizen_books_in_their_own_days_and_times(browser, live_s
         page.get_by_role("button", name="Book").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment is booked")
         expect(page.locator("dl")).to_contain_text("Thursday 3 December 2026, 22:30")
+        # In person, in Chania: the clock there is said too.
+        expect(page.locator("#time-elsewhere")).to_have_text("local time at the appointment: Friday 4 December, 08:30")
         assert_accessible(page)
     appointment = Appointment.objects.get()
     assert appointment.start == datetime(2026, 12, 4, 6, 30, tzinfo=UTC)  # Friday 08:30 in Athens
     assert appointment.citizen_time_zone == "America/Los_Angeles"
     message = next(m for m in mail.outbox if citizen.email in m.to)
     assert "Thursday 3 December 2026, 22:30–22:50 (UTC-08:00) Los Angeles — Pacific Time" in message.body
+    assert "Local time at the appointment: Friday 4 December, 08:30" in message.body
     page.context.close()
 
 
