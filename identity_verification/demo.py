@@ -6,12 +6,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.demo import CHANIA_CLERK
 from accounts.models import User
 from identity_verification.models import Office, VerificationCase
 from identity_verification.services import office_group_ensure
 from portal.models import Department, Municipality
 
-CLERK = ("clerk.chania", "demo-clerk-2026")  # a published demo login
+CLERK = CHANIA_CLERK
 CITIZEN_PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
 HOURS = "Δευτέρα–Παρασκευή 08:00–14:00"  # demo placeholder: the seed gives no opening hours
 HOURS_EN = "Monday–Friday 08:00–14:00"

@@ -214,7 +214,7 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 
 
 def demo_load_erequests(say) -> None:
-    from identity_verification.demo import CLERK as CHANIA_CLERK
+    from accounts.demo import CHANIA_CLERK
     from requests_tracker import services, uploads
     from requests_tracker.models import ERequest, ERequestType
     from requests_tracker.services import attachment_stage

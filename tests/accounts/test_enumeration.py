@@ -1,4 +1,4 @@
-"""§2: no account is revealed by timing, and nobody can be locked out by a stranger.
+"""No account is revealed by timing, and nobody can be locked out by a stranger.
 
 The two paths of each form are compared by the work they do (password hashes, queries, e-mails written in the
 request), never by wall time. The figures over HTTP are in the README («Benchmarks»).

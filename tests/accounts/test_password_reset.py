@@ -1,4 +1,4 @@
-"""§3: the password reminder's code dies with the password it was issued for, and its link works anywhere."""
+"""The password reminder's code dies with the password it was issued for, and its link works anywhere."""
 
 import re
 

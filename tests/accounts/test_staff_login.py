@@ -1,4 +1,4 @@
-"""§1: staff log in on the portal's own page and must have a second factor; citizens may add one."""
+"""Staff log in on the portal's own page and must have a second factor; citizens may add one."""
 
 from datetime import UTC, datetime
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def local_tiles(settings, live_server):
     # No tile server on the test network: tiles come from this server (and 404), so the page never waits on them.
-    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"}
+    settings.MAP_TILES_URL = live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"
 
 
 def login_as(page: Page, live_server, user) -> None:
