@@ -9,24 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
 from appointments.models import Appointment, Mode, Service, StaffMember, new_token, token_hash
+from portal.errors import PortalError
 from portal.services import audit_log
 
 OVERLAP_CONSTRAINT = "appointments_no_overlap"
 
 
-class SlotTaken(Exception):
+class SlotTaken(PortalError):
     """Someone else booked this time a moment ago (the database's exclusion constraint said no)."""
 
     message = _("This time was just taken by someone else. Please choose another.")
 
 
-class SlotUnavailable(Exception):
+class SlotUnavailable(PortalError):
     """The time is not bookable: past, too soon, outside working hours, on a holiday or beyond the horizon."""
 
     message = _("This time is not available. Please choose one of the times shown.")
 
 
-class TooLate(Exception):
+class TooLate(PortalError):
     message = _("This appointment has already started and can no longer be changed.")
 
 

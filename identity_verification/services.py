@@ -19,6 +19,7 @@ from identity_verification import selectors
 from identity_verification.models import Office, VerificationCase, VerificationDocument, private_storage
 from identity_verification.roles import VERIFICATION_OFFICE_GROUP, VERIFICATION_OFFICE_PERMISSIONS
 from identity_verification.uploads import CheckedUpload
+from portal.errors import PortalError
 from portal.models import Municipality
 from portal.services import audit_log, email_enqueue
 
@@ -26,13 +27,10 @@ Status = VerificationCase.Status
 Method = VerificationCase.Method
 
 
-class VerificationError(Exception):
+class VerificationError(PortalError):
     """A request the current state does not allow; `str(error)` is a message for the person who asked."""
 
     message = _("This request cannot be carried out.")
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class AlreadyVerified(VerificationError):
@@ -48,17 +46,15 @@ class AfmTaken(VerificationError):
 
 
 class InvalidRequest(VerificationError):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    pass
 
 
 class CaseStateChanged(VerificationError):
     """Someone else moved the case first (the compare-and-swap found another status)."""
 
     def __init__(self, case: VerificationCase):
-        super().__init__(case.pk)
         self.case = case
+        super().__init__()
 
     def __str__(self) -> str:
         case = self.case
