@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.demo import CHANIA_CLERK
 from accounts.models import User
+from accounts.roles import group_ensure
 from identity_verification.models import Office, VerificationCase
-from identity_verification.services import office_group_ensure
+from identity_verification.roles import VERIFICATION_OFFICE
 from portal.models import Department, Municipality
 
 CLERK = CHANIA_CLERK
@@ -70,7 +71,7 @@ def demo_load(say) -> None:
         defaults={"kind": Office.Kind.POSTAL, "name_en": name_en, "address": address},
     )
 
-    group = office_group_ensure()
+    group = group_ensure(VERIFICATION_OFFICE)
     username, password = CLERK
     clerk = _user(
         username,

@@ -5,7 +5,6 @@ and the other learns who was first.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,7 +16,6 @@ from accounts.models import User
 from accounts.services import user_mark_verified
 from identity_verification import selectors
 from identity_verification.models import Office, VerificationCase, VerificationDocument, private_storage
-from identity_verification.roles import VERIFICATION_OFFICE_GROUP, VERIFICATION_OFFICE_PERMISSIONS
 from identity_verification.uploads import CheckedUpload
 from portal.errors import PortalError
 from portal.models import Municipality
@@ -309,21 +307,6 @@ def citizen_documents_delete(*, citizen: User) -> int:
         names = [document.file.name for document in documents]
         transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
     return len(documents)
-
-
-# --- Setup ------------------------------------------------------------------------------------------------------
-
-
-def office_group_ensure() -> Group:
-    """The «Γραφείο ταυτοποίησης» group with its permissions (the data migration makes it; this repairs it)."""
-    group, _created = Group.objects.get_or_create(name=VERIFICATION_OFFICE_GROUP)
-    for model, codename in VERIFICATION_OFFICE_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="identity_verification", content_type__model=model, codename=codename
-            )
-        )
-    return group
 
 
 # --- Personal data (registered with accounts in apps.py) ------------------------------------------------------------

@@ -8,7 +8,7 @@ from accounts import services
 from accounts.forms import ProfileForm, normalise_mobile
 from accounts.models import User
 from accounts.validators import afm_is_valid
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_data_export_contains_the_users_data(client, citizen):
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert data["account"]["username"] == "maria"
-    assert data["account"]["full_name"] == "Μαρία Κ."
+    assert data["account"]["full_name"] == "Μαρία Κουκουράκη"
     assert data["email_addresses"] == [{"email": "maria@example.gr", "verified": True, "primary": True}]
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.work import measured
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 SETTINGS = Path(__file__).resolve().parents[2] / "portal" / "settings.py"
 

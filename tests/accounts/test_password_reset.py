@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 NEW_PASSWORD = "brand-New-passw0rd"
 

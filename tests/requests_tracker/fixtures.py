@@ -5,7 +5,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -13,10 +12,11 @@ from accounts.models import User
 from portal.models import Department
 from requests_tracker import services
 from requests_tracker.models import Category
-from requests_tracker.services import requests_group_ensure
+from requests_tracker.roles import REQUESTS_OFFICE
+from tests import personas
+from tests.personas import make_citizen
 from tests.stubs.geocoder import GeocoderStub
 
-PASSWORD = "a-Long-enough-passw0rd"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CENTRE = (Decimal("40.632000"), Decimal("22.944000"))
 
@@ -51,24 +51,9 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def make_user(username: str, municipality, *, language: str = "el", **fields) -> User:
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@example.gr",
-        password=PASSWORD,
-        full_name=fields.pop("full_name", f"Δημότης {username}"),
-        municipality=municipality,
-        language=language,
-        **fields,
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 def make_clerk(username: str, municipality) -> User:
-    user = make_user(username, municipality, is_staff=True)
-    user.groups.add(requests_group_ensure())
-    return user
+    """A clerk of the citizen requests office."""
+    return personas.make_clerk(username, municipality, roles=(REQUESTS_OFFICE,))
 
 
 def make_request(reporter, category, *, title="Λακκούβα στην Τσιμισκή", **fields):
@@ -110,12 +95,12 @@ def categories(thessaloniki) -> dict[str, Category]:
 
 @pytest.fixture
 def reporter(thessaloniki) -> User:
-    return make_user("eleni", thessaloniki, full_name="Ελένη Π.")
+    return make_citizen("eleni", thessaloniki, full_name="Ελένη Π.")
 
 
 @pytest.fixture
 def neighbour(thessaloniki) -> User:
-    return make_user("john", thessaloniki, language="en", full_name="John S.")
+    return make_citizen("john", thessaloniki, language="en", full_name="John S.")
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from django.test import Client
 from requests_tracker import services, tasks, uploads
 from requests_tracker.models import Attachment, ERequest, ProtocolCounter
 from requests_tracker.protocol import ProtocolUnavailable
+from tests.personas import make_citizen
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.erequest_fixtures import file_erequest
-from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, make_user, upload
+from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, upload
 
 building = erequest_fixtures.building
 erequest_types = erequest_fixtures.erequest_types
@@ -327,7 +328,7 @@ def test_deleting_an_account_keeps_the_protocolled_erequests(verified, erequest_
 
 
 def test_unverified_user_fixture_exists(chania):
-    assert make_user("x", chania).is_verified_citizen is False
+    assert make_citizen("x", chania).is_verified_citizen is False
 
 
 def test_reference_lookup_for_appointments(verified, erequest_types, chania):

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from requests_tracker import services, uploads
 from requests_tracker.models import Attachment, Comment, Request
-from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, make_user, upload
+from tests.personas import make_citizen
+from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, upload
 
 Status = Request.Status
 pytestmark = pytest.mark.django_db
@@ -416,7 +417,7 @@ def test_the_reporter_cannot_vote_for_their_own_request(client, reporter, catego
 
 def test_a_stranger_cannot_edit(client, reporter, categories, thessaloniki):
     citizen_request = make_request(reporter, categories["bins"])
-    client.force_login(make_user("stranger", thessaloniki))
+    client.force_login(make_citizen("stranger", thessaloniki))
     edit = reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])
     response = client.post(edit, {"title": "x"})
     assert response.status_code == 302 and Request.objects.get().title == citizen_request.title
