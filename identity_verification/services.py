@@ -6,6 +6,7 @@ and the other learns who was first.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -16,10 +17,10 @@ from accounts.models import User
 from accounts.services import user_mark_verified
 from identity_verification import selectors
 from identity_verification.models import Office, VerificationCase, VerificationDocument, private_storage
-from identity_verification.uploads import CheckedUpload
 from portal.errors import PortalError
 from portal.models import Municipality
 from portal.services import audit_log, email_enqueue
+from portal.uploads import CheckedUpload
 
 Status = VerificationCase.Status
 Method = VerificationCase.Method
@@ -132,10 +133,10 @@ def case_submit(
                     case=case,
                     kind=kind,
                     original_name=upload.original_name,
-                    size=upload.file.size,
+                    size=upload.size,
                     content_type=upload.content_type,
                 )
-                document.file.save("upload", upload.file, save=False)
+                document.file.save("upload", ContentFile(upload.content), save=False)
                 stored.append(document.file.name)
                 document.save()
             audit_log(

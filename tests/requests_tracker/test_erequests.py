@@ -246,6 +246,17 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
     assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
 
 
+def test_an_electronic_answer_is_downloaded_and_never_cached(verified, erequest_types, erequest_clerk):
+    erequest = file_erequest(verified, erequest_types["land_use"])
+    checked = uploads.upload_check(upload("answer.html", PDF_BYTES))
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    erequest.refresh_from_db()
+    response = client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
+    assert "no-store" in response["Cache-Control"]
+
+
 @pytest.fixture
 def late_and_new(verified, erequest_types):
     late = file_erequest(verified, erequest_types["land_use"], subject="Παλιά αίτηση")

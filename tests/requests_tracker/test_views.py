@@ -230,6 +230,15 @@ def test_a_document_is_served_as_a_download_that_is_never_sniffed(client, report
     assert response["Content-Disposition"].startswith("attachment;")
 
 
+def test_a_staged_file_is_never_cached_and_a_public_one_for_an_hour(client, reporter, categories):
+    staged = _upload_pdf(client, reporter)
+    url = reverse("requests_tracker:attachment", args=[staged.public_id])
+    assert "no-store" in client.get(url)["Cache-Control"]
+    make_request(reporter, categories["bins"], attachments=[staged])
+    client.logout()
+    assert client.get(url)["Cache-Control"] == "private, max-age=3600"
+
+
 def test_the_citizens_file_name_is_cleaned_and_never_reaches_the_disk(client, reporter, categories):
     staged = _upload_pdf(client, reporter, name="../../\u202eevil.pdf")
     make_request(reporter, categories["bins"], attachments=[staged])
