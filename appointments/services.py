@@ -227,16 +227,18 @@ def appointment_mark(*, appointment: Appointment, status: str, actor) -> bool:
     """A clerk records attended or no-show, once the appointment has started."""
     if status not in {Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW}:
         raise ValueError(status)
-    changed = Appointment.objects.filter(
-        pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
-    ).update(status=status)
-    if changed:
-        audit_log(
-            action=f"appointments.{status}",
-            target=appointment,
-            actor=actor,
-            municipality=appointment.service.municipality,
-        )
+    # The change and its audit entry commit together, or neither does.
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
+        ).update(status=status)
+        if changed:
+            audit_log(
+                action=f"appointments.{status}",
+                target=appointment,
+                actor=actor,
+                municipality=appointment.service.municipality,
+            )
     return bool(changed)
 
 
