@@ -92,4 +92,3 @@ def test_a_real_worker_delivers_the_email(worker_queue):
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
     assert email.status == OutboundEmail.Status.SENT
     assert email.attempts == 1
-
