@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portal.models import Municipality
 
@@ -43,10 +44,17 @@ def test_unknown_municipality_is_a_friendly_404_in_both_languages(client, db):
     assert "Page not found" in english.content.decode()
 
 
-@pytest.mark.parametrize("name", ["portal:privacy", "portal:accessibility"])
-def test_policy_pages(client, chania, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 200
+def test_the_privacy_policy_names_the_controller_and_the_citizens_rights(client, chania):
+    page = client.get(reverse("portal:privacy")).content.decode()
+    assert "<h1>Πολιτική απορρήτου</h1>" in page
+    assert str(_("You can correct your details and delete your account at any time.")) in page
+    assert str(_("Every decision a clerk takes on your case is recorded with who took it and when.")) in page
+
+
+def test_the_accessibility_statement_names_the_standard_and_how_to_complain(client, chania):
+    page = client.get(reverse("portal:accessibility")).content.decode()
+    assert "WCAG" in page and "4591/2019" in page
+    assert str(_("Tell us about a problem")) in page
 
 
 def test_privacy_page_shows_each_municipalitys_policy(client, chania):
