@@ -16,8 +16,7 @@ from tests.identity_verification import fixtures as verification_fixtures
 from tests.identity_verification.fixtures import PASSWORD, PDF_BYTES, VALID_AFM, image_bytes, make_case, make_citizen
 from tests.personas import login_as
 
-# The personas of the unit tests (tests/identity_verification/fixtures.py), as fixtures of this module.
-citizen = verification_fixtures.citizen
+# The verification office's clerk and files of the unit tests, as fixtures of this module (citizen: tests/personas.py).
 clerk = verification_fixtures.clerk
 offices = verification_fixtures.offices
 private_media = verification_fixtures.private_media

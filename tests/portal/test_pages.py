@@ -92,3 +92,28 @@ def test_pages_say_the_service_is_unavailable_when_the_database_is_down(client, 
     english = client.get("/en/")
     assert english.status_code == 503
     assert "Service temporarily unavailable" in english.content.decode()
+
+
+def test_an_error_flash_is_announced_and_a_field_with_an_error_points_at_it(client, citizen):
+    # The verification request form (crispy-forms): a wrong ΑΦΜ is marked invalid and described by its error.
+    client.force_login(citizen)
+    response = client.post(reverse("identity_verification:request"), {"afm": "123"}, follow=True)
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_afm_error"' in page and 'id="id_afm_error"' in page
+
+
+def test_error_messages_are_alerts_and_others_are_statuses(rf, citizen):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = citizen
+    context = {
+        "messages": [Message(constants.ERROR, "κακό"), Message(constants.SUCCESS, "καλό")],
+        "DEFAULT_MESSAGE_LEVELS": constants.DEFAULT_LEVELS,
+    }
+    page = render_to_string("base.html", context, request=request)
+    assert 'role="alert">κακό<' in page
+    assert 'role="status">καλό<' in page
