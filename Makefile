@@ -64,7 +64,7 @@ checks: install ## Migrations, translations and the production deploy check
 	$(DEV) $(MANAGE) makemessages $(LOCALE_FLAGS)
 	$(DEV) $(MANAGE) translations check
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gr \
-	  DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m portal.embedded_db)}" \
+	  DATABASE_URL="$${DATABASE_URL:-$$($(DEV) $(PY) -m portal.embedded_db)}" \
 	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
@@ -76,7 +76,7 @@ bench: install translations ## Every benchmark in bench/, each printing its figu
 	  name=$$(basename $$module .py); echo; echo "== $$name"; $(PY) -m bench.$$name || exit 1; done
 
 stop-db: ## Stop the embedded PostgreSQL that `make run` and `make test` start
-	$(PY) -m portal.embedded_db stop
+	$(DEV) $(PY) -m portal.embedded_db stop
 
 clean:
 	rm -rf $(VENV) .data
