@@ -54,15 +54,17 @@ translations: install ## Compile locale/*/LC_MESSAGES/*.po (Babel; no GNU gettex
 messages: install ## After adding strings: update the Greek catalogue, then translate what is new
 	$(DEV) $(MANAGE) makemessages $(LOCALE_FLAGS)
 
-lint: install
+lint: install ## ruff, and the layers between the apps (import-linter's contracts in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 checks: install ## Migrations, translations and the production deploy check
 	$(DEV) $(MANAGE) makemigrations --check --dry-run
 	$(DEV) $(MANAGE) makemessages $(LOCALE_FLAGS)
 	$(DEV) $(MANAGE) translations check
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=portal.example.gr \
+	  DATABASE_URL="$${DATABASE_URL:-$$($(DEV) $(PY) -m portal.embedded_db)}" \
 	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
@@ -74,7 +76,7 @@ bench: install translations ## Every benchmark in bench/, each printing its figu
 	  name=$$(basename $$module .py); echo; echo "== $$name"; $(PY) -m bench.$$name || exit 1; done
 
 stop-db: ## Stop the embedded PostgreSQL that `make run` and `make test` start
-	$(PY) -m portal.embedded_db stop
+	$(DEV) $(PY) -m portal.embedded_db stop
 
 clean:
 	rm -rf $(VENV) .data

@@ -4,21 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import newsletters
 from accounts.models import Interest, Newsletter, User
-from portal.models import Municipality
-
-
-class MunicipalityScopedAdmin(admin.ModelAdmin):
-    """Staff tied to a municipality see and edit only that municipality's rows; superusers see all."""
-
-    municipality_field = "municipality"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if request.user.municipality_id is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.municipality_field}_id": request.user.municipality_id})
+from portal.admin_scoping import MunicipalityScopedAdmin
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -85,16 +71,6 @@ class NewsletterAdmin(MunicipalityScopedAdmin):
     @admin.display(description=_("recipients"))
     def recipients(self, newsletter: Newsletter) -> int:
         return newsletter.deliveries.count()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            kwargs["queryset"] = Municipality.objects.filter(pk=request.user.municipality_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "interests" and not request.user.is_superuser:
-            kwargs["queryset"] = Interest.objects.filter(municipality_id=request.user.municipality_id)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -7,7 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from accounts import demo
+        from accounts.roles import groups_ensure_after_migrate
+
+        post_migrate.connect(groups_ensure_after_migrate, dispatch_uid="accounts.roles.groups_ensure_after_migrate")
         from portal.registry import PortalService, register_demo_loader, register_service
 
         register_demo_loader(demo.load, order=10)

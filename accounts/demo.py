@@ -9,6 +9,8 @@ INTERESTS = {
     "thessaloniki": [("Καθαριότητα", "Cleaning"), ("Πράσινο", "Parks and greenery"), ("Οδοποιία", "Roads")],
 }
 PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
+# Chania's clerk of the verification office, who also answers e-requests: each app's demo gives it its own group.
+CHANIA_CLERK = ("clerk.chania", "demo-clerk-2026")  # a published demo login
 
 
 def load(say) -> None:

@@ -19,6 +19,24 @@ def user_is_staff(*, user: User) -> bool:
     return user.is_active and (user.is_staff or user.is_superuser)
 
 
+def user_is_clerk_of(*, user, municipality_id: int | None, permission: str) -> bool:
+    """Is `user` a clerk of municipality M with permission P ("app_label.codename")? The one answer for every app.
+
+    An active member of staff tied to that municipality who holds the permission (directly or through a group);
+    an active superuser is a clerk everywhere; anonymous and inactive accounts never are.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        user.is_staff
+        and municipality_id is not None
+        and user.municipality_id == municipality_id
+        and user.has_perm(permission)
+    )
+
+
 def staff_must_use_second_factor(*, user: User) -> bool:
     """Staff who can see identity documents, bookings or e-requests (superusers see everything).
 

@@ -1,3 +1,4 @@
+import io
 import json
 import time
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import newsletters, password_reset, registry, selectors, services
 from accounts.forms import PasswordResetCodeElsewhereForm, ProfileForm, UsernameReminderForm
+from portal.files import private_file_response
 
 
 def _stale_code_refused(request: HttpRequest) -> HttpResponse:
@@ -115,12 +117,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def data_export(request: HttpRequest) -> HttpResponse:
     data = services.user_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    return private_file_response(
+        io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode()),
+        content_type="application/json; charset=utf-8",
+        filename=f"dimos-portal-{request.user.username}-{timezone.now():%Y%m%d}.json",
+        personal=True,
     )
-    filename = f"dimos-portal-{request.user.username}-{timezone.now():%Y%m%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _logged_in_at_taxisnet_recently(request: HttpRequest) -> bool:

@@ -3,32 +3,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import MunicipalityScopedAdmin
 from appointments.holidays import greek_holidays
 from appointments.models import Appointment, Holiday, Service, StaffMember, TimeOff, WorkingHours
-
-
-class ScopedForeignKeys:
-    """Choices limited to the admin's own municipality (superusers see all)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        municipality_id = request.user.municipality_id
-        if not request.user.is_superuser:
-            model = db_field.remote_field.model
-            if db_field.name == "municipality":
-                kwargs["queryset"] = model.objects.filter(pk=municipality_id)
-            elif hasattr(model, "municipality") or db_field.name == "staff":
-                kwargs["queryset"] = model.objects.filter(municipality_id=municipality_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not request.user.is_superuser and db_field.name == "services":
-            kwargs["queryset"] = Service.objects.filter(municipality_id=request.user.municipality_id)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+from portal.admin_scoping import MunicipalityScopedAdmin
 
 
 @admin.register(Service)
-class ServiceAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class ServiceAdmin(MunicipalityScopedAdmin):
     list_display = ["name_el", "department", "municipality", "duration_minutes", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name_el", "name_en"]
@@ -45,7 +26,7 @@ class TimeOffInline(admin.TabularInline):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class StaffMemberAdmin(MunicipalityScopedAdmin):
     list_display = ["user", "municipality", "bookable"]
     filter_horizontal = ["services"]
     inlines = [WorkingHoursInline, TimeOffInline]
@@ -53,19 +34,19 @@ class StaffMemberAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class WorkingHoursAdmin(MunicipalityScopedAdmin):
     municipality_field = "staff__municipality"
     list_display = ["staff", "weekday", "start", "end"]
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class TimeOffAdmin(MunicipalityScopedAdmin):
     municipality_field = "staff__municipality"
     list_display = ["staff", "start", "end", "reason"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class HolidayAdmin(MunicipalityScopedAdmin):
     list_display = ["date", "name_el", "municipality"]
     actions = ["add_greek_holidays"]
 
@@ -81,7 +62,7 @@ class HolidayAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedForeignKeys, MunicipalityScopedAdmin):
+class AppointmentAdmin(MunicipalityScopedAdmin):
     municipality_field = "service__municipality"
     list_display = ["code", "start", "service", "clerk", "mode", "status", "full_name"]
     list_filter = ["status", "mode"]

@@ -10,6 +10,7 @@ class AppointmentsConfig(AppConfig):
         from accounts.registry import PersonalDataSection, register_personal_data
         from appointments import case_file, services
         from appointments.demo import demo_load
+        from portal.celery import beat_register
         from portal.registry import (
             CaseFileSection,
             PortalService,
@@ -28,6 +29,10 @@ class AppointmentsConfig(AppConfig):
             )
         )
         register_demo_loader(demo_load, order=30)
+        # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
+        beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
+        # Meetings a refused publish never created, and cancelled meetings still open at the provider.
+        beat_register("appointments-meetings-reconcile", task="appointments.tasks.meetings_reconcile", schedule=300.0)
         register_personal_data(
             PersonalDataSection(
                 key="appointments",

@@ -11,25 +11,26 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
 from appointments.models import Appointment, Mode, Service, StaffMember, new_token, token_hash
+from portal.errors import PortalError
 from portal.services import audit_log, task_enqueue_on_commit
 
 OVERLAP_CONSTRAINT = "appointments_no_overlap"
 ACCOUNT_DELETED_REASON = _("The citizen deleted their account.")
 
 
-class SlotTaken(Exception):
+class SlotTaken(PortalError):
     """Someone else booked this time a moment ago (the database's exclusion constraint said no)."""
 
     message = _("This time was just taken by someone else. Please choose another.")
 
 
-class SlotUnavailable(Exception):
+class SlotUnavailable(PortalError):
     """The time is not bookable: past, too soon, outside working hours, on a holiday or beyond the horizon."""
 
     message = _("This time is not available. Please choose one of the times shown.")
 
 
-class TooLate(Exception):
+class TooLate(PortalError):
     message = _("This appointment has already started and can no longer be changed.")
 
 
@@ -288,16 +289,18 @@ def appointment_mark(*, appointment: Appointment, status: str, actor) -> bool:
     """A clerk records attended or no-show, once the appointment has started."""
     if status not in {Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW}:
         raise ValueError(status)
-    changed = Appointment.objects.filter(
-        pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
-    ).update(status=status)
-    if changed:
-        audit_log(
-            action=f"appointments.{status}",
-            target=appointment,
-            actor=actor,
-            municipality=appointment.service.municipality,
-        )
+    # The change and its audit entry commit together, or neither does.
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
+        ).update(status=status)
+        if changed:
+            audit_log(
+                action=f"appointments.{status}",
+                target=appointment,
+                actor=actor,
+                municipality=appointment.service.municipality,
+            )
     return bool(changed)
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from identity_verification import selectors, services
+from identity_verification import services
 from identity_verification.forms import RejectionForm
 from identity_verification.models import Office, VerificationCase
+from portal.admin_scoping import MunicipalityScopedAdmin
 from portal.models import AuditEntry
 
 STEP_LABELS = {
@@ -26,22 +27,6 @@ STEP_LABELS = {
     "identity_verification.case.approved": _("Approved"),
     "identity_verification.case.rejected": _("Rejected"),
 }
-
-
-class MunicipalityScopedAdmin(admin.ModelAdmin):
-    """Staff of one municipality see and pick only that municipality's rows; superusers see all."""
-
-    def get_queryset(self, request):
-        return selectors.scope_for_staff(super().get_queryset(request), user=request.user)
-
-    def get_list_filter(self, request):
-        filters = list(super().get_list_filter(request))
-        return [*filters, "municipality"] if request.user.is_superuser else filters
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(pk=request.user.municipality_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Office)

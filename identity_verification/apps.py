@@ -8,11 +8,14 @@ class IdentityVerificationConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
+        from accounts.roles import register_staff_role
         from identity_verification import services
         from identity_verification.demo import demo_load
+        from identity_verification.roles import VERIFICATION_OFFICE
         from identity_verification.selectors import case_file_items
         from portal.registry import CaseFileSection, register_case_file_section, register_demo_loader
 
+        register_staff_role(app_label=self.label, role=VERIFICATION_OFFICE)
         register_demo_loader(demo_load, order=20)
         register_case_file_section(
             CaseFileSection(

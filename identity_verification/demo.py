@@ -6,12 +6,14 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.demo import CHANIA_CLERK
 from accounts.models import User
+from accounts.roles import group_ensure
 from identity_verification.models import Office, VerificationCase
-from identity_verification.services import office_group_ensure
+from identity_verification.roles import VERIFICATION_OFFICE
 from portal.models import Department, Municipality
 
-CLERK = ("clerk.chania", "demo-clerk-2026")  # a published demo login
+CLERK = CHANIA_CLERK
 CITIZEN_PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
 HOURS = "Δευτέρα–Παρασκευή 08:00–14:00"  # demo placeholder: the seed gives no opening hours
 HOURS_EN = "Monday–Friday 08:00–14:00"
@@ -69,7 +71,7 @@ def demo_load(say) -> None:
         defaults={"kind": Office.Kind.POSTAL, "name_en": name_en, "address": address},
     )
 
-    group = office_group_ensure()
+    group = group_ensure(VERIFICATION_OFFICE)
     username, password = CLERK
     clerk = _user(
         username,

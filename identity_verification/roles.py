@@ -1,9 +1,13 @@
-"""The staff role of this app, shared by the data migration, the demo loader and the tests."""
+"""The staff role of this app: the verification office's clerks, who receive documents and decide."""
 
-VERIFICATION_OFFICE_GROUP = "Γραφείο ταυτοποίησης"  # "Verification office"
-VERIFICATION_OFFICE_PERMISSIONS = [
-    ("verificationcase", "view_verificationcase"),
-    ("verificationcase", "change_verificationcase"),
-    ("verificationdocument", "view_verificationdocument"),
-    ("office", "view_office"),
-]
+from accounts.roles import StaffRole
+
+VERIFICATION_OFFICE = StaffRole(
+    group="Γραφείο ταυτοποίησης",  # "Verification office"
+    permissions=(
+        "identity_verification.view_verificationcase",
+        "identity_verification.change_verificationcase",
+        "identity_verification.view_verificationdocument",
+        "identity_verification.view_office",
+    ),
+)

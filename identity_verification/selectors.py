@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import user_is_clerk_of
 from identity_verification.models import Office, VerificationCase, VerificationDocument
 from portal.models import Municipality
 
@@ -52,26 +53,10 @@ def case_get_for_citizen(*, citizen: User, public_id: UUID) -> VerificationCase:
 
 
 def staff_may_handle(*, user: User, case: VerificationCase, permission: str) -> bool:
-    """Superusers, or staff of the case's municipality holding `permission` (e.g. "view_verificationdocument")."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.is_staff
-        and user.municipality_id is not None
-        and user.municipality_id == case.municipality_id
-        and user.has_perm(f"identity_verification.{permission}")
+    """A clerk of the case's municipality holding `permission` (e.g. "view_verificationdocument"), or a superuser."""
+    return user_is_clerk_of(
+        user=user, municipality_id=case.municipality_id, permission=f"identity_verification.{permission}"
     )
-
-
-def scope_for_staff(queryset: QuerySet, *, user: User) -> QuerySet:
-    """Narrow `queryset` (of a model with a `municipality`) to what a member of staff may see."""
-    if user.is_superuser:
-        return queryset
-    if not user.is_staff or user.municipality_id is None:
-        return queryset.none()
-    return queryset.filter(municipality_id=user.municipality_id)
 
 
 def document_get_for_user(*, user: User, public_id: UUID) -> VerificationDocument:

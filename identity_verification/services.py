@@ -5,8 +5,8 @@ and the other learns who was first.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -17,22 +17,19 @@ from accounts.models import User
 from accounts.services import user_mark_verified
 from identity_verification import selectors
 from identity_verification.models import Office, VerificationCase, VerificationDocument, private_storage
-from identity_verification.roles import VERIFICATION_OFFICE_GROUP, VERIFICATION_OFFICE_PERMISSIONS
-from identity_verification.uploads import CheckedUpload
+from portal.errors import PortalError
 from portal.models import Municipality
 from portal.services import audit_log, email_enqueue
+from portal.uploads import CheckedUpload
 
 Status = VerificationCase.Status
 Method = VerificationCase.Method
 
 
-class VerificationError(Exception):
+class VerificationError(PortalError):
     """A request the current state does not allow; `str(error)` is a message for the person who asked."""
 
     message = _("This request cannot be carried out.")
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class AlreadyVerified(VerificationError):
@@ -48,17 +45,15 @@ class AfmTaken(VerificationError):
 
 
 class InvalidRequest(VerificationError):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    pass
 
 
 class CaseStateChanged(VerificationError):
     """Someone else moved the case first (the compare-and-swap found another status)."""
 
     def __init__(self, case: VerificationCase):
-        super().__init__(case.pk)
         self.case = case
+        super().__init__()
 
     def __str__(self) -> str:
         case = self.case
@@ -138,10 +133,10 @@ def case_submit(
                     case=case,
                     kind=kind,
                     original_name=upload.original_name,
-                    size=upload.file.size,
+                    size=upload.size,
                     content_type=upload.content_type,
                 )
-                document.file.save("upload", upload.file, save=False)
+                document.file.save("upload", ContentFile(upload.content), save=False)
                 stored.append(document.file.name)
                 document.save()
             audit_log(
@@ -313,21 +308,6 @@ def citizen_documents_delete(*, citizen: User) -> int:
         names = [document.file.name for document in documents]
         transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
     return len(documents)
-
-
-# --- Setup ------------------------------------------------------------------------------------------------------
-
-
-def office_group_ensure() -> Group:
-    """The «Γραφείο ταυτοποίησης» group with its permissions (the data migration makes it; this repairs it)."""
-    group, _created = Group.objects.get_or_create(name=VERIFICATION_OFFICE_GROUP)
-    for model, codename in VERIFICATION_OFFICE_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="identity_verification", content_type__model=model, codename=codename
-            )
-        )
-    return group
 
 
 # --- Personal data (registered with accounts in apps.py) ------------------------------------------------------------

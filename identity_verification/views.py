@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from identity_verification import selectors, services
 from identity_verification.forms import VerificationRequestForm
 from identity_verification.uploads import MAX_DOCUMENT_SIZE
+from portal.files import private_file_response
 from portal.models import Municipality
 
 
@@ -104,16 +105,13 @@ def case_form(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@never_cache
 @require_GET
 def document(request: HttpRequest, public_id: UUID) -> FileResponse:
-    """A scan, for its citizen or an authorised clerk of the same municipality; 404 for anyone else."""
+    """A scan, for its citizen or an authorised clerk of the same municipality; 404 for anyone else.
+
+    Always downloaded, never shown in our origin, never kept by a browser or a proxy.
+    """
     found = selectors.document_get_for_user(user=request.user, public_id=public_id)
-    # Images open in the tab; PDFs are downloaded, since browsers' PDF viewers clash with the site's strict CSP.
-    # never_cache marks the response private and no-store: no proxy or shared cache keeps a copy.
-    return FileResponse(
-        found.file.open("rb"),
-        content_type=found.content_type,
-        filename=found.original_name,
-        as_attachment=found.content_type == "application/pdf",
+    return private_file_response(
+        found.file.open("rb"), content_type=found.content_type, filename=found.original_name, personal=True
     )

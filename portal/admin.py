@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_scoping import MunicipalityScopedAdmin
 from portal.models import AuditEntry, Department, Municipality, OutboundEmail
 
 
@@ -52,7 +53,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(MunicipalityScopedAdmin):
     """Read-only. Staff tied to a municipality see only that municipality's entries."""
 
     list_display = ["created_at", "action", "actor", "municipality", "object_type", "object_id"]
@@ -60,11 +61,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["action", "object_id"]
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("actor", "municipality")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(municipality_id=getattr(request.user, "municipality_id", None))
+    list_select_related = ["actor", "municipality"]
 
     def has_add_permission(self, request):
         return False

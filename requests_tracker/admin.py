@@ -4,24 +4,13 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import MunicipalityScopedAdmin
+from portal.admin_scoping import MunicipalityScopedAdmin
 from requests_tracker import services
 from requests_tracker.models import ApiKey, Category, Comment, ERequest, ERequestType, Request, StatusChange
 
 
-class ScopedFormAdmin(MunicipalityScopedAdmin):
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(pk=request.user.municipality_id)
-        if db_field.name == "department" and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
-                municipality_id=request.user.municipality_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(Category)
-class CategoryAdmin(ScopedFormAdmin):
+class CategoryAdmin(MunicipalityScopedAdmin):
     list_display = ["name_el", "name_en", "code", "department", "is_other", "municipality"]
     list_filter = ["is_other"]
     search_fields = ["name_el", "name_en", "code"]
@@ -48,7 +37,7 @@ class CommentInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(ScopedFormAdmin):
+class RequestAdmin(MunicipalityScopedAdmin):
     list_display = ["code", "title", "category", "department", "status", "vote_count", "created_at"]
     # Only the departments and categories of the rows shown: a clerk never sees another municipality's names.
     list_filter = [
@@ -90,7 +79,7 @@ class RequestAdmin(ScopedFormAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ScopedFormAdmin):
+class ApiKeyAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "key_prefix", "municipality", "is_active", "created_at"]
     fields = ["municipality", "name", "is_active"]
 
@@ -103,7 +92,7 @@ class ApiKeyAdmin(ScopedFormAdmin):
 
 
 @admin.register(ERequestType)
-class ERequestTypeAdmin(ScopedFormAdmin):
+class ERequestTypeAdmin(MunicipalityScopedAdmin):
     list_display = [
         "name_el",
         "department",
@@ -145,7 +134,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(ERequest)
-class ERequestAdmin(ScopedFormAdmin):
+class ERequestAdmin(MunicipalityScopedAdmin):
     """For looking things up; clerks handle e-requests in their own pages (answer, reject, dispatch)."""
 
     list_display = ["__str__", "type", "department", "status", "delivery_method", "due_date", "created_at"]

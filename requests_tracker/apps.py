@@ -8,6 +8,7 @@ class RequestsTrackerConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
+        from accounts.roles import register_staff_role
         from portal.registry import (
             CaseFileSection,
             PortalService,
@@ -19,6 +20,10 @@ class RequestsTrackerConfig(AppConfig):
         )
         from requests_tracker import case_file, selectors, services
         from requests_tracker.demo import demo_load, demo_load_erequests
+        from requests_tracker.roles import EREQUESTS_OFFICE, REQUESTS_OFFICE
+
+        register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
+        register_staff_role(app_label=self.label, role=EREQUESTS_OFFICE)
 
         register_service(
             PortalService(

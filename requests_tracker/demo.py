@@ -9,9 +9,10 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import group_ensure
 from portal.models import Department, Municipality
 from requests_tracker.models import Category, Comment, Request, StatusChange, Vote, code_generate, code_prefix
-from requests_tracker.services import requests_group_ensure
+from requests_tracker.roles import EREQUESTS_OFFICE, REQUESTS_OFFICE
 
 CLERK = ("clerk.thessaloniki", "demo-clerk-2026")  # a published demo login
 CITIZEN_PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
@@ -47,7 +48,7 @@ def demo_load(say) -> None:
         return
     categories = _categories(thessaloniki)
     clerk = _user(CLERK[0], CLERK[1], full_name="Σοφία Αντωνίου", municipality=thessaloniki, is_staff=True)
-    clerk.groups.add(requests_group_ensure())
+    clerk.groups.add(group_ensure(REQUESTS_OFFICE))
     clerk.departments.add(*Department.objects.filter(municipality=thessaloniki))
     say(
         f"  requests clerk (Thessaloniki)  {CLERK[0]} / {CLERK[1]}  (http://127.0.0.1:8000/requests/thessaloniki/staff/)"
@@ -214,7 +215,7 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 
 
 def demo_load_erequests(say) -> None:
-    from identity_verification.demo import CLERK as CHANIA_CLERK
+    from accounts.demo import CHANIA_CLERK
     from requests_tracker import services, uploads
     from requests_tracker.models import ERequest, ERequestType
     from requests_tracker.services import attachment_stage
@@ -235,7 +236,7 @@ def demo_load_erequests(say) -> None:
     say(f"  {len(types)} e-request types in Chania  (http://127.0.0.1:8000/requests/chania/e/)")
     clerk = User.objects.filter(username=CHANIA_CLERK[0]).first()
     if clerk is not None:
-        clerk.groups.add(services.erequests_group_ensure())
+        clerk.groups.add(group_ensure(EREQUESTS_OFFICE))
         clerk.departments.add(*{erequest_type.department for erequest_type in types})
         say(f"  e-requests clerk (Chania)  {CHANIA_CLERK[0]}  (http://127.0.0.1:8000/requests/chania/e-staff/)")
     citizen = User.objects.filter(username="citizen.verified", identity_verified_at__isnull=False).first()

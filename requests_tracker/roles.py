@@ -1,17 +1,23 @@
-"""The staff role of this app, shared by the data migration, the demo loader and the tests."""
+"""The staff roles of this app: the citizen requests office and the e-requests office."""
 
-REQUESTS_OFFICE_GROUP = "Γραφείο αιτημάτων πολιτών"  # "Citizen requests office"
-REQUESTS_OFFICE_PERMISSIONS = [
-    ("request", "view_request"),
-    ("request", "change_request"),
-    ("category", "view_category"),
-    ("comment", "view_comment"),
-    ("comment", "change_comment"),
-]
+from accounts.roles import StaffRole
 
-EREQUESTS_OFFICE_GROUP = "Γραφείο e-αιτημάτων"  # "E-requests office": clerks who answer their departments' e-requests
-EREQUESTS_OFFICE_PERMISSIONS = [
-    ("erequest", "view_erequest"),
-    ("erequest", "change_erequest"),
-    ("erequesttype", "view_erequesttype"),
-]
+REQUESTS_OFFICE = StaffRole(
+    group="Γραφείο αιτημάτων πολιτών",  # "Citizen requests office"
+    permissions=(
+        "requests_tracker.view_request",
+        "requests_tracker.change_request",
+        "requests_tracker.view_category",
+        "requests_tracker.view_comment",
+        "requests_tracker.change_comment",
+    ),
+)
+
+EREQUESTS_OFFICE = StaffRole(
+    group="Γραφείο e-αιτημάτων",  # "E-requests office": clerks who answer their departments' e-requests
+    permissions=(
+        "requests_tracker.view_erequest",
+        "requests_tracker.change_erequest",
+        "requests_tracker.view_erequesttype",
+    ),
+)

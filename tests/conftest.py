@@ -4,12 +4,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
-from accounts.models import User
 from portal.models import Department, Municipality
 
-pytest_plugins = ["tests.browser.fixtures"]
-
-PASSWORD = "a-Long-enough-passw0rd"
+pytest_plugins = ["tests.browser.fixtures", "tests.personas"]
 
 
 @pytest.fixture(autouse=True)
@@ -61,15 +58,3 @@ def database_down(transactional_db):
     connection.close()
     connection.settings_dict.clear()
     connection.settings_dict.update(original)
-
-
-@pytest.fixture
-def citizen(db, chania) -> User:
-    """A registered citizen of Chania with a confirmed e-mail address, not verified."""
-    from allauth.account.models import EmailAddress
-
-    user = User.objects.create_user(
-        "maria", email="maria@example.gr", password=PASSWORD, full_name="Μαρία Κ.", municipality=chania
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user

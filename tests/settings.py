@@ -10,6 +10,12 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# `make test` on a fresh machine: the quick start's embedded PostgreSQL when no DATABASE_URL is given. Production
+# settings refuse to start without one unless DJANGO_DEBUG is on; a test run is neither, so it asks here.
+if not os.environ.get("DATABASE_URL"):
+    from portal import embedded_db
+
+    os.environ["DATABASE_URL"] = embedded_db.ensure_started()
 
 from portal.settings import *  # noqa: F403
 

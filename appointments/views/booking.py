@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 
 from accounts.decorators import verified_citizen_required
 from appointments import selectors, services
@@ -117,6 +118,7 @@ def _draft_take(request: HttpRequest, key: str) -> dict | None:
     return request.session.pop(key, None)
 
 
+@never_cache
 @verified_citizen_required
 def details(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
@@ -187,6 +189,7 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
     )
 
 
+@never_cache
 @verified_citizen_required
 def booking(request: HttpRequest, code: str) -> HttpResponse:
     appointment = selectors.appointment_for_citizen(code=code, user=request.user)
@@ -329,20 +332,23 @@ def cancel_page(request: HttpRequest, appointment, *, token: str = "") -> HttpRe
         form = CancelForm()
     if not context["can_change"]:
         messages.error(request, services.TooLate.message)
-        return render(request, "appointments/booking.html", context)
+        return render(request, "appointments/booking.html", context, status=409)
     return render(request, "appointments/cancel.html", {**context, "form": form})
 
 
+@never_cache
 @verified_citizen_required
 def booking_reschedule(request: HttpRequest, code: str) -> HttpResponse:
     return reschedule_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
 
 
+@never_cache
 @verified_citizen_required
 def booking_reschedule_details(request: HttpRequest, code: str) -> HttpResponse:
     return reschedule_details_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
 
 
+@never_cache
 @verified_citizen_required
 def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
     return cancel_page(request, selectors.appointment_for_citizen(code=code, user=request.user))
@@ -354,6 +360,7 @@ def booking_cancel(request: HttpRequest, code: str) -> HttpResponse:
 def _link_used_up(view):
     """A manage link that no longer finds its booking: say why instead of a bare «page not found»."""
 
+    @never_cache  # a booking's page is personal data: never kept by a browser or a proxy
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         try:

@@ -1,36 +1,14 @@
-"""The «Γραφείο αιτημάτων πολιτών» (citizen requests office) group: clerks who handle their municipality's requests."""
+"""Once the «Γραφείο αιτημάτων πολιτών» (citizen requests office) group's data migration; kept empty so that the migration graph stays the same.
 
-from django.contrib.auth.management import create_permissions
+The group is made (and repaired) after every `migrate` by accounts.roles.group_ensure, from requests_tracker/roles.py.
+"""
+
 from django.db import migrations
-
-from requests_tracker.roles import REQUESTS_OFFICE_GROUP, REQUESTS_OFFICE_PERMISSIONS
-
-
-def group_create(apps, schema_editor):
-    # Permissions are normally made after all migrations; make this app's now so the group can hold them.
-    app_config = apps.get_app_config("requests_tracker")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=REQUESTS_OFFICE_GROUP)
-    for model, codename in REQUESTS_OFFICE_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label="requests_tracker", content_type__model=model, codename=codename)
-        )
-
-
-def group_delete(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=REQUESTS_OFFICE_GROUP).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("requests_tracker", "0001_initial"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(group_create, group_delete)]
+    operations = []

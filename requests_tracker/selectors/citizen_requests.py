@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 
+from accounts.selectors import user_is_clerk_of
 from portal.models import Municipality
 from requests_tracker.models import Category, Comment, Request, Vote
 
@@ -158,12 +159,8 @@ def request_detail_parts(*, citizen_request: Request, user) -> dict:
 
 
 def is_clerk(*, user, municipality: Municipality) -> bool:
-    """A member of staff of this municipality who may handle its requests (superusers everywhere)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    return user.municipality_id == municipality.pk and user.has_perm("requests_tracker.change_request")
+    """A clerk of this municipality who may handle its requests (superusers everywhere)."""
+    return user_is_clerk_of(user=user, municipality_id=municipality.pk, permission="requests_tracker.change_request")
 
 
 def staff_queue(*, municipality: Municipality, department_id: int | None, status: str) -> QuerySet[Request]:

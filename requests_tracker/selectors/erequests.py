@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import user_is_clerk_of
 from portal.models import Department, Municipality
 from requests_tracker.models import DeliveryMethod, ERequest, ERequestType
 
@@ -31,25 +32,19 @@ def erequest_get_for_citizen(*, citizen, municipality: Municipality, public_id: 
 
 
 def is_erequest_clerk(*, user, department: Department) -> bool:
-    """Staff of the department's municipality, in that department, with the e-requests office's rights."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    """A clerk of the department's municipality with the e-requests office's rights, in that department."""
+    if not user_is_clerk_of(
+        user=user, municipality_id=department.municipality_id, permission="requests_tracker.change_erequest"
+    ):
         return False
-    if user.is_superuser:
-        return True
-    return (
-        user.municipality_id == department.municipality_id
-        and user.has_perm("requests_tracker.change_erequest")
-        and user.departments.filter(pk=department.pk).exists()
-    )
+    return user.is_superuser or user.departments.filter(pk=department.pk).exists()
 
 
 def clerk_departments(*, user, municipality: Municipality) -> QuerySet[Department]:
     departments = Department.objects.filter(municipality=municipality)
-    if user.is_superuser:
-        return departments
-    if user.municipality_id != municipality.pk or not user.has_perm("requests_tracker.change_erequest"):
+    if not user_is_clerk_of(user=user, municipality_id=municipality.pk, permission="requests_tracker.change_erequest"):
         return departments.none()
-    return departments.filter(staff=user)
+    return departments if user.is_superuser else departments.filter(staff=user)
 
 
 def erequest_get_for_clerk(*, user, municipality: Municipality, public_id: UUID) -> ERequest:

@@ -22,7 +22,6 @@ from requests_tracker.services.citizen_requests import (
     request_create,
     request_update,
     request_withdraw,
-    requests_group_ensure,
     status_change,
     vote_add,
     vote_remove,
@@ -38,7 +37,6 @@ from requests_tracker.services.erequests import (
     erequest_number,
     erequest_reject,
     erequest_start,
-    erequests_group_ensure,
     erequests_unnumbered,
 )
 from requests_tracker.services.open311 import Open311Error, api_key_create, open311_request_create
@@ -90,7 +88,6 @@ __all__ = [
     "erequest_start",
     "erequests_data_erase",
     "erequests_data_export",
-    "erequests_group_ensure",
     "erequests_unnumbered",
     "location_check",
     "location_resolve",
@@ -100,7 +97,6 @@ __all__ = [
     "request_withdraw",
     "requests_data_erase",
     "requests_data_export",
-    "requests_group_ensure",
     "status_change",
     "timeline_transition",
     "vote_add",

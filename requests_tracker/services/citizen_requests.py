@@ -358,22 +358,3 @@ def comment_hide(*, comment: Comment, clerk, hidden: bool = True) -> None:
                 actor=clerk,
                 municipality=comment.request.municipality,
             )
-
-
-# --- Staff role
-
-
-def requests_group_ensure():
-    """The «Γραφείο αιτημάτων πολιτών» group with its permissions (the data migration makes it; this repairs it)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from requests_tracker.roles import REQUESTS_OFFICE_GROUP, REQUESTS_OFFICE_PERMISSIONS
-
-    group, _created = Group.objects.get_or_create(name=REQUESTS_OFFICE_GROUP)
-    for model, codename in REQUESTS_OFFICE_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="requests_tracker", content_type__model=model, codename=codename
-            )
-        )
-    return group

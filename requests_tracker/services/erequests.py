@@ -266,22 +266,3 @@ def _notify(*, erequest: ERequest, note: str = "", template: str = "requests_tra
         context={"erequest": erequest, "note": note, "recipient": citizen},
         language=citizen.language,
     )
-
-
-# --- Staff role
-
-
-def erequests_group_ensure():
-    """The «Γραφείο e-αιτημάτων» group with its permissions (the data migration makes it; this repairs it)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from requests_tracker.roles import EREQUESTS_OFFICE_GROUP, EREQUESTS_OFFICE_PERMISSIONS
-
-    group, _created = Group.objects.get_or_create(name=EREQUESTS_OFFICE_GROUP)
-    for model, codename in EREQUESTS_OFFICE_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(
-                content_type__app_label="requests_tracker", content_type__model=model, codename=codename
-            )
-        )
-    return group

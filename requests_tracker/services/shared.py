@@ -10,21 +10,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.errors import PortalError
 from portal.services import audit_log
 from requests_tracker import uploads
 from requests_tracker.models import Attachment, Request, StatusChange, private_storage
 
 
-class RequestError(Exception):
+class RequestError(PortalError):
     """A refusal with a message for the citizen or clerk; `field` names the form field to blame, if one is."""
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class StatusChanged(RequestError):

@@ -21,8 +21,8 @@ from requests_tracker.models import Request
 def map_context(municipality) -> dict:
     area = municipality_area(municipality)
     return {
-        "map_tiles": settings.LEAFLET_CONFIG["TILES"],
-        "map_attribution": settings.LEAFLET_CONFIG.get("ATTRIBUTION_PREFIX", ""),
+        "map_tiles": settings.MAP_TILES_URL,
+        "map_attribution": settings.MAP_ATTRIBUTION,
         "map_area": f"{area.south:.6f},{area.west:.6f},{area.north:.6f},{area.east:.6f}",
     }
 

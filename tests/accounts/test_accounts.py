@@ -8,7 +8,7 @@ from accounts import services
 from accounts.forms import ProfileForm, normalise_mobile
 from accounts.models import User
 from accounts.validators import afm_is_valid
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 
 @pytest.mark.parametrize(
@@ -71,10 +71,16 @@ def test_data_export_contains_the_users_data(client, citizen):
     client.force_login(citizen)
     response = client.get(reverse("accounts:data_export"))
     assert response["Content-Disposition"].startswith("attachment;")
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert data["account"]["username"] == "maria"
-    assert data["account"]["full_name"] == "Μαρία Κ."
+    assert data["account"]["full_name"] == "Μαρία Κουκουράκη"
     assert data["email_addresses"] == [{"email": "maria@example.gr", "verified": True, "primary": True}]
+
+
+def test_data_export_is_never_kept_by_a_browser_or_proxy(client, citizen):
+    client.force_login(citizen)
+    response = client.get(reverse("accounts:data_export"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 def test_account_deletion_needs_a_recent_login_and_anonymises_the_row(client, citizen):

@@ -1,4 +1,4 @@
-"""§2: no account is revealed by timing, and nobody can be locked out by a stranger.
+"""No account is revealed by timing, and nobody can be locked out by a stranger.
 
 The two paths of each form are compared by the work they do (password hashes, queries, e-mails written in the
 request), never by wall time. The figures over HTTP are in the README («Benchmarks»).
@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.work import measured
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 SETTINGS = Path(__file__).resolve().parents[2] / "portal" / "settings.py"
 

@@ -1,4 +1,4 @@
-"""§3: the password reminder's code dies with the password it was issued for, and its link works anywhere."""
+"""The password reminder's code dies with the password it was issued for, and its link works anywhere."""
 
 import re
 
@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 NEW_PASSWORD = "brand-New-passw0rd"
 

@@ -1,4 +1,4 @@
-"""§1: staff log in on the portal's own page and must have a second factor; citizens may add one."""
+"""Staff log in on the portal's own page and must have a second factor; citizens may add one."""
 
 from datetime import UTC, datetime
 
@@ -14,7 +14,7 @@ from accounts import selectors
 from accounts.models import User
 from portal.models import OutboundEmail
 from tests.accounts.second_factor import totp_code, totp_enrol
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)  # any date further back than the grace period
 

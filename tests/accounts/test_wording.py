@@ -1,4 +1,4 @@
-"""§4: Greek that reads like the seeds. A catalogue check that fails on any of the faults the issue lists."""
+"""Greek that reads like the seeds. A catalogue check that fails on any of these faults."""
 
 import re
 from pathlib import Path
@@ -15,7 +15,7 @@ from accounts import allauth_wording
 OUR_CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "el" / "LC_MESSAGES" / "django.po"
 ALLAUTH_CATALOGUE = Path(allauth.__file__).parent / "locale" / "el" / "LC_MESSAGES" / "django.po"
 
-# The faults of allauth's stock Greek, as the issue quotes them, and their kin.
+# The faults of allauth's stock Greek, and their kin.
 FAULTS = {
     "«Συνθηματικό» beside «κωδικός» (the seeds say «κωδικός πρόσβασης»)": re.compile(r"[Σσ]υνθηματικ"),
     "«την διεύθυνση» (τη διεύθυνση)": re.compile(r"\bτην διεύθυνση"),

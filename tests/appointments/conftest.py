@@ -1,42 +1,31 @@
-"""Personas and a small Building Service: two clerks working Monday–Friday 09:00–13:00 Athens time."""
+"""A small Building Service: two clerks working Monday–Friday 09:00–13:00 Athens time (people: tests/personas.py)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
 from appointments.models import Mode, Service, StaffMember, WorkingHours
 from portal.models import Department
-from tests.conftest import PASSWORD
+from tests import personas
 
 
 def make_citizen(username: str, municipality, *, language="el") -> User:
-    user = User.objects.create_user(
+    """A verified citizen with a mobile phone: the only kind who books."""
+    return personas.make_citizen(
         username,
-        email=f"{username}@example.gr",
-        password=PASSWORD,
-        full_name=f"Πολίτης {username}",
-        municipality=municipality,
-        mobile_phone="+306912345678",
+        municipality,
         language=language,
-        identity_verified_at=timezone.now(),
-        identity_verification_method=User.VerificationMethod.IN_PERSON,
+        verified=True,
+        full_name=f"Πολίτης {username}",
+        mobile_phone="+306912345678",
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 def make_clerk(username: str, municipality, service=None, *, hours=((time(9), time(13)),), weekdays=range(5)):
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@chania.example.gr",
-        password=PASSWORD,
-        full_name=f"Υπάλληλος {username}",
-        municipality=municipality,
-        is_staff=True,
-    )
+    """A bookable clerk (the StaffMember row) with working hours, offering `service`."""
+    user = personas.make_clerk(username, municipality, email=f"{username}@chania.example.gr")
     staff = StaffMember.objects.create(user=user, municipality=municipality)
     if service is not None:
         staff.services.add(service)
@@ -83,12 +72,8 @@ def clerk_two(chania, service) -> StaffMember:
 
 
 @pytest.fixture
-def verified(chania) -> User:
-    return make_citizen("eleni", chania)
-
-
-@pytest.fixture
 def other_citizen(chania) -> User:
+    # Here a second citizen who may book, to race or trespass on `verified`'s booking.
     return make_citizen("nikos", chania)
 
 

@@ -4,28 +4,31 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from appointments import services
 from appointments.models import Appointment, Mode
-from portal.tasks import email_send
+from portal.models import OutboundEmail
 from tests.appointments.conftest import athens, details, make_clerk, next_weekday
 from tests.emails import calendar_part, last_email_to, link_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _book(service, citizen, start, **kwargs):
-    return services.appointment_book(
-        service=service,
-        mode=kwargs.pop("mode", Mode.IN_PERSON),
-        start=start,
-        citizen=citizen,
-        details=details(**kwargs),
-    )
+    # E-mails and meetings wait for the commit (on_commit); the test's transaction never commits, so run them
+    # as the commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.appointment_book(
+            service=service,
+            mode=kwargs.pop("mode", Mode.IN_PERSON),
+            start=start,
+            citizen=citizen,
+            details=details(**kwargs),
+        )
 
 
 def test_the_database_refuses_an_overlap_and_the_service_says_slot_taken(service, clerk, verified, other_citizen):
@@ -99,37 +102,67 @@ def test_video_booking_gets_a_join_link_and_the_third_person_an_invitation(servi
     assert response.status_code == 302 and response["Location"] == appointment.meeting_url
 
 
-def test_reschedule_moves_rotates_the_token_and_logs_history(service, clerk, verified):
+def test_reschedule_moves_the_booking_and_logs_history(service, clerk, verified):
+    day = next_weekday(1)
+    appointment, _token = _book(service, verified, athens(day, 9))
+    moved, _new_token = services.appointment_reschedule(appointment=appointment, start=athens(day, 9, 30))
+    assert moved.start == athens(day, 9, 30)
+    assert len(moved.history) == 1
+
+
+def test_reschedule_rotates_the_manage_token(service, clerk, verified):
     day = next_weekday(1)
     appointment, token = _book(service, verified, athens(day, 9))
-    moved, new_token = services.appointment_reschedule(appointment=appointment, start=athens(day, 9, 30))
-    assert moved.start == athens(day, 9, 30)
-    assert new_token != token
-    assert len(moved.history) == 1
+    _moved, new_token = services.appointment_reschedule(appointment=appointment, start=athens(day, 9, 30))
     client = Client()
     assert client.get(reverse("appointments:manage", args=[token])).status_code == 404
     assert client.get(reverse("appointments:manage", args=[new_token])).status_code == 200
 
 
-def test_manage_links_cancel_without_login_and_then_do_nothing(service, clerk, verified):
+def test_a_forged_manage_token_finds_nothing(service, clerk, verified):
+    _book(service, verified, athens(next_weekday(1), 9))
+    assert Client().get(reverse("appointments:manage_cancel", args=["forged-token"])).status_code == 404
+
+
+def test_a_manage_link_cancels_without_login(service, clerk, verified):
     appointment, token = _book(service, verified, athens(next_weekday(1), 9))
-    client = Client()
-    assert client.get(reverse("appointments:manage_cancel", args=["forged-token"])).status_code == 404
-    response = client.post(reverse("appointments:manage_cancel", args=[token]), {"reason": ""})
+    response = Client().post(reverse("appointments:manage_cancel", args=[token]), {"reason": ""})
     assert response.status_code == 200
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
+
+
+def test_a_used_manage_link_does_nothing_more(service, clerk, verified):
+    _appointment, token = _book(service, verified, athens(next_weekday(1), 9))
+    client = Client()
+    client.post(reverse("appointments:manage_cancel", args=[token]), {"reason": ""})
     assert client.post(reverse("appointments:manage_cancel", args=[token])).status_code == 404
     assert client.post(reverse("appointments:manage_reschedule", args=[token])).status_code == 404
 
 
-def test_manage_links_refuse_after_the_start(service, clerk, verified):
+@pytest.fixture
+def started_booking(service, clerk, verified):
     appointment, token = _book(service, verified, athens(next_weekday(1), 9))
     Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - timedelta(minutes=1))
-    response = Client().post(reverse("appointments:manage_cancel", args=[token]))
+    return appointment, token
+
+
+@pytest.mark.parametrize("action", ["manage_cancel", "manage_reschedule"])
+def test_manage_links_refuse_after_the_start_and_say_why(started_booking, action):
+    appointment, token = started_booking
+    response = Client().post(reverse(f"appointments:{action}", args=[token]), {"reason": "", "slot": ""})
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.BOOKED
-    assert response.status_code == 200
+    assert appointment.start < timezone.now()
+    assert str(services.TooLate.message) in response.content.decode()
+
+
+def test_manage_links_refuse_cancel_and_reschedule_with_the_same_status(started_booking):
+    _appointment, token = started_booking
+    client = Client()
+    cancel = client.post(reverse("appointments:manage_cancel", args=[token]), {"reason": ""})
+    reschedule = client.post(reverse("appointments:manage_reschedule", args=[token]), {"slot": ""})
+    assert cancel.status_code == reschedule.status_code == 409
 
 
 def test_another_citizen_gets_404(service, clerk, verified, other_citizen):
@@ -198,15 +231,19 @@ def test_a_taken_slot_brings_the_citizen_back_to_the_calendar_with_a_message(ser
     assert response.redirect_chain[-1][0].startswith(
         reverse("appointments:slots", args=["chania", "in_person", service.pk])
     )
-    assert "Ώρα" in response.content.decode() or "ώρα" in response.content.decode()
+    assert (
+        str(services.SlotTaken.message) in response.content.decode()
+        or str(services.SlotUnavailable.message) in response.content.decode()
+    )
 
 
-def test_reminders_are_sent_once(service, clerk, verified):
+def test_reminders_are_sent_once(service, clerk, verified, django_capture_on_commit_callbacks):
     appointment, _ = _book(service, verified, athens(next_weekday(1), 9))
     Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() + timedelta(hours=1))
     mail.outbox.clear()
-    assert services.reminders_send() == 2  # both the 24-hour and the 2-hour one are due
-    assert services.reminders_send() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send() == 2  # both the 24-hour and the 2-hour one are due
+        assert services.reminders_send() == 0
     assert len([m for m in mail.outbox if "eleni@example.gr" in m.to]) == 2
 
 
@@ -214,7 +251,8 @@ def test_clerk_cancels_with_a_reason_and_the_citizen_is_told(service, clerk, ver
     appointment, _ = _book(service, verified, athens(next_weekday(1), 9))
     client = Client()
     client.force_login(clerk.user)
-    response = client.post(reverse("appointments:staff_cancel", args=[appointment.code]), {"reason": "Ασθένεια"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("appointments:staff_cancel", args=[appointment.code]), {"reason": "Ασθένεια"})
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
@@ -246,6 +284,17 @@ def test_feed_token_reset_closes_the_old_url(service, clerk, verified):
     assert client.get(reverse("appointments:feed", args=[first])).status_code == 404
 
 
-def test_emails_are_sent_by_the_worker(service, clerk, verified):
-    _book(service, verified, athens(next_weekday(1), 9))
-    assert email_send  # e-mails go through the portal's outbox
+def test_emails_are_sent_by_the_worker_after_the_commit(service, clerk, verified, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        services.appointment_book(
+            service=service, mode=Mode.IN_PERSON, start=athens(next_weekday(1), 9), citizen=verified, details=details()
+        )
+    # Inside the booking's transaction the e-mails are only rows of the outbox; nothing has been sent.
+    queued = OutboundEmail.objects.filter(to__contains=["eleni@example.gr"])
+    assert queued.get().status == OutboundEmail.Status.QUEUED
+    assert mail.outbox == []
+    for callback in after_commit:  # the commit hands them to the worker's task (in-process in tests)
+        callback()
+    assert queued.get().status == OutboundEmail.Status.SENT
+    assert [message.to for message in mail.outbox if "eleni@example.gr" in message.to] == [["eleni@example.gr"]]

@@ -263,3 +263,15 @@ def test_a_used_up_manage_link_says_why(service, clerk, verified):
         response = Client().get(reverse(f"appointments:{name}", args=[token]))
         assert response.status_code == 404
         assert "Αυτός ο σύνδεσμος δεν λειτουργεί πλέον" in response.content.decode()
+
+
+def test_a_bookings_pages_are_never_cached(service, clerk, verified):
+    appointment, token = services.appointment_book(
+        service=service, mode=Mode.IN_PERSON, start=athens(next_weekday(1), 9), citizen=verified, details=details()
+    )
+    for response in (
+        Client().get(reverse("appointments:manage", args=[token])),
+        _client(verified).get(reverse("appointments:booking", args=[appointment.code])),
+    ):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]

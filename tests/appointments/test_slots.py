@@ -129,9 +129,23 @@ def test_a_constant_number_of_queries(service, chania, clerks, django_assert_num
 
 
 def test_greek_holidays_follow_orthodox_easter():
-    days = {name_en: day for day, _, name_en in greek_holidays(2027)}
-    assert days["Good Friday"] == date(2027, 4, 30)  # Orthodox Easter 2027 is 2 May
-    assert days["Easter Monday"] == date(2027, 5, 3)
-    assert days["Clean Monday"] == date(2027, 3, 15)
-    assert days["Whit Monday"] == date(2027, 6, 21)
-    assert len(days) == 12
+    days = {name_el: day for day, name_el, _ in greek_holidays(2027)}
+    assert days["Μεγάλη Παρασκευή"] == date(2027, 4, 30)  # Orthodox Easter 2027 is 2 May
+    assert days["Δευτέρα του Πάσχα"] == date(2027, 5, 3)
+    assert days["Καθαρά Δευτέρα"] == date(2027, 3, 15)
+    assert days["Δευτέρα του Αγίου Πνεύματος"] == date(2027, 6, 21)
+
+
+def test_labour_day_in_holy_week_is_moved():
+    # 1 May 2027 is Holy Saturday: the law moves Labour Day's rest day to the first working day after Easter Monday.
+    days = {day: (name_el, name_en) for day, name_el, name_en in greek_holidays(2027)}
+    assert date(2027, 5, 4) in days
+    assert "Πρωτομαγιά" in days[date(2027, 5, 4)][0]
+    assert "Labor Day" in days[date(2027, 5, 4)][1]
+
+
+def test_greek_holidays_in_an_ordinary_year():
+    holidays = greek_holidays(2026)
+    assert [day for day, _, _ in holidays] == sorted(day for day, _, _ in holidays)
+    assert (date(2026, 5, 1), "Εργατική Πρωτομαγιά", "Labor Day") in holidays
+    assert len(holidays) == 12

@@ -5,21 +5,14 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from appointments.models import Appointment
 from tests.browser.fixtures import assert_accessible
 from tests.emails import calendar_part, last_email_to, link_in
+from tests.personas import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login_as(page: Page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _local(live_server, url: str) -> str:

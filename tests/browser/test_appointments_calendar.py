@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from appointments.models import Appointment
 from tests.appointments.conftest import make_clerk
 from tests.browser.fixtures import assert_accessible
-from tests.browser.test_appointments import _new_page, login_as
+from tests.browser.test_appointments import _new_page
+from tests.personas import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

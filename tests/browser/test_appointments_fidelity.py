@@ -11,7 +11,7 @@ from appointments import services
 from appointments.models import Appointment, Mode
 from tests.appointments.conftest import details, make_citizen
 from tests.browser.fixtures import assert_accessible
-from tests.browser.test_appointments import login_as
+from tests.personas import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

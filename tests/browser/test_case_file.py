@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from portal import registry
 from requests_tracker import services
 from tests.browser.fixtures import assert_accessible
-from tests.browser.test_requests import login_as
+from tests.personas import login_as
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker import fixtures as request_fixtures
 from tests.requests_tracker.erequest_fixtures import file_erequest

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from requests_tracker.models import ERequest
 from tests.browser.fixtures import assert_accessible
-from tests.browser.test_requests import clerk_page, login_as  # noqa: F401 - a fixture, used by name
+from tests.browser.test_requests import clerk_page  # noqa: F401 - a fixture, used by name
+from tests.personas import login_as
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.fixtures import PDF_BYTES, private_media  # noqa: F401 - a fixture, used by name
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Interest, User
 from tests.browser.fixtures import assert_accessible
-from tests.conftest import PASSWORD
 from tests.emails import last_email_to, link_in
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 

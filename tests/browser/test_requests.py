@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from requests_tracker import services
 from requests_tracker.models import Request
 from tests.browser.fixtures import assert_accessible
+from tests.personas import login_as
 from tests.requests_tracker import fixtures as request_fixtures
 from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_request
 
@@ -26,14 +25,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def local_tiles(settings, live_server):
     # No tile server on the test network: tiles come from this server (and 404), so the page never waits on them.
-    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"}
-
-
-def login_as(page: Page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    settings.MAP_TILES_URL = live_server.url + "/static/no-tiles/{z}/{x}/{y}.png"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""§1 in a browser: a clerk made in the admin logs in at the portal's page, enrols an authenticator app and
+"""In a browser: a clerk made in the admin logs in at the portal's page, enrols an authenticator app and
 reaches the calendar; the admin itself is entered through the same page, with its second factor."""
 
 import re

@@ -4,9 +4,7 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -16,9 +14,9 @@ from tests.accounts.second_factor import SECRET, portal_login, totp_enrol
 from tests.browser.fixtures import assert_accessible
 from tests.identity_verification import fixtures as verification_fixtures
 from tests.identity_verification.fixtures import PASSWORD, PDF_BYTES, VALID_AFM, image_bytes, make_case, make_citizen
+from tests.personas import login_as
 
-# The personas of the unit tests (tests/identity_verification/fixtures.py), as fixtures of this module.
-citizen = verification_fixtures.citizen
+# The verification office's clerk and files of the unit tests, as fixtures of this module (citizen: tests/personas.py).
 clerk = verification_fixtures.clerk
 offices = verification_fixtures.offices
 private_media = verification_fixtures.private_media
@@ -26,14 +24,6 @@ private_media = verification_fixtures.private_media
 pytestmark = pytest.mark.browser
 
 RECEIVED_STATUS = "Παραλήφθηκαν τα δικαιολογητικά"
-
-
-def login_as(page: Page, live_server, user) -> None:
-    """Log `user` in without the login form: a session from the test client, copied into the browser."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def admin_login(page: Page, live_server, username: str) -> None:

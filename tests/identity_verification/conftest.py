@@ -1,10 +1,8 @@
 from tests.identity_verification.fixtures import (  # noqa: F401 - fixtures, used by name
-    citizen,
     clerk,
     clerk_of_other_municipality,
     english_citizen,
     offices,
-    other_citizen,
     private_media,
     received_case,
     second_clerk,

@@ -1,4 +1,4 @@
-"""Personas and sample files for the identity-verification tests (unit and browser).
+"""The verification office's clerks and sample files for the identity-verification tests (unit and browser).
 
 Imported by name into tests/identity_verification/conftest.py and tests/browser/test_verification.py.
 """
@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -15,10 +14,10 @@ from PIL import Image
 from accounts.models import User
 from identity_verification import services
 from identity_verification.models import Office, VerificationCase, VerificationDocument
-from identity_verification.services import office_group_ensure
+from identity_verification.roles import VERIFICATION_OFFICE
 from identity_verification.uploads import upload_check
+from tests.personas import PASSWORD, make_citizen, make_clerk  # noqa: F401 - PASSWORD and make_citizen for the tests
 
-PASSWORD = "a-Long-enough-passw0rd"
 VALID_AFM = "526018151"
 OTHER_VALID_AFM = "908301668"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -39,34 +38,6 @@ def private_media(settings, tmp_path):
     """Every test writes its scans to its own temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT / "private"
-
-
-def make_citizen(username: str, municipality, *, language: str = "el", **fields) -> User:
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@example.gr",
-        password=PASSWORD,
-        full_name=fields.pop("full_name", f"Δημότης {username}"),
-        municipality=municipality,
-        language=language,
-        **fields,
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def make_clerk(username: str, municipality, *, in_group: bool = True) -> User:
-    user = User.objects.create_user(
-        username,
-        email=f"{username}@example.gr",
-        password=PASSWORD,
-        full_name=f"Υπάλληλος {username}",
-        municipality=municipality,
-        is_staff=True,
-    )
-    if in_group:
-        user.groups.add(office_group_ensure())
-    return user
 
 
 @pytest.fixture
@@ -97,38 +68,28 @@ def thessaloniki_office(thessaloniki) -> Office:
 
 
 @pytest.fixture
-def citizen(chania) -> User:
-    return make_citizen("maria", chania, full_name="Μαρία Κουκουράκη")
-
-
-@pytest.fixture
-def other_citizen(chania) -> User:
-    return make_citizen("nikos", chania, full_name="Νίκος Παπαδάκης")
-
-
-@pytest.fixture
 def english_citizen(chania) -> User:
     return make_citizen("anna", chania, language="en", full_name="Anna Smith")
 
 
 @pytest.fixture
 def clerk(chania) -> User:
-    return make_clerk("clerk.chania", chania)
+    return make_clerk("clerk.chania", chania, roles=(VERIFICATION_OFFICE,))
 
 
 @pytest.fixture
 def second_clerk(chania) -> User:
-    return make_clerk("clerk2.chania", chania)
+    return make_clerk("clerk2.chania", chania, roles=(VERIFICATION_OFFICE,))
 
 
 @pytest.fixture
 def clerk_of_other_municipality(thessaloniki) -> User:
-    return make_clerk("clerk.thessaloniki", thessaloniki)
+    return make_clerk("clerk.thessaloniki", thessaloniki, roles=(VERIFICATION_OFFICE,))
 
 
 @pytest.fixture
 def staff_without_role(chania) -> User:
-    return make_clerk("staff.chania", chania, in_group=False)
+    return make_clerk("staff.chania", chania)
 
 
 def make_case(citizen, *, office=None, method=None, received_hours_ago: float | None = None, **fields):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from identity_verification import services
 from identity_verification.models import DECISION_TIME, VerificationCase, VerificationDocument, private_storage
+from identity_verification.roles import VERIFICATION_OFFICE
 from identity_verification.uploads import upload_check
 from portal.models import AuditEntry, OutboundEmail
 from tests.identity_verification.fixtures import (
@@ -283,8 +284,10 @@ def test_a_decided_case_is_never_overdue(received_case, clerk):
     assert AuditEntry.objects.get(action="identity_verification.case.approved").data["overdue"] is True
 
 
-def test_the_office_group_has_exactly_the_verification_permissions(db):
-    group = services.office_group_ensure()
+def test_migrate_makes_the_office_group_with_exactly_the_verification_permissions(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name=VERIFICATION_OFFICE.group)
     assert group.name == "Γραφείο ταυτοποίησης"
     assert sorted(group.permissions.values_list("codename", flat=True)) == [
         "change_verificationcase",

@@ -181,7 +181,7 @@ def test_the_citizen_and_the_clerks_of_the_municipality_may_see_the_scans(client
         assert response.status_code == 200, user
         assert response["Content-Type"] == "image/jpeg"
         assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
-        assert response["Content-Disposition"].startswith("inline")
+        assert response["Content-Disposition"] == 'attachment; filename="id.jpg"'
         assert b"".join(response.streaming_content) == case.documents.get(kind="identity_document").file.read()
     pdf = client.get(_document_url(case, VerificationDocument.Kind.AFM_DOCUMENT))
     assert pdf["Content-Type"] == "application/pdf"

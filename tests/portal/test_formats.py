@@ -1,4 +1,4 @@
-"""§4: 24-hour times and one date form per language, everywhere (the admin included)."""
+"""24-hour times and one date form per language, everywhere (the admin included)."""
 
 from datetime import UTC, datetime, time
 

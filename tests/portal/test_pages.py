@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from portal.models import Municipality
 
@@ -43,10 +44,17 @@ def test_unknown_municipality_is_a_friendly_404_in_both_languages(client, db):
     assert "Page not found" in english.content.decode()
 
 
-@pytest.mark.parametrize("name", ["portal:privacy", "portal:accessibility"])
-def test_policy_pages(client, chania, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 200
+def test_the_privacy_policy_names_the_controller_and_the_citizens_rights(client, chania):
+    page = client.get(reverse("portal:privacy")).content.decode()
+    assert "<h1>Πολιτική απορρήτου</h1>" in page
+    assert str(_("You can correct your details and delete your account at any time.")) in page
+    assert str(_("Every decision a clerk takes on your case is recorded with who took it and when.")) in page
+
+
+def test_the_accessibility_statement_names_the_standard_and_how_to_complain(client, chania):
+    page = client.get(reverse("portal:accessibility")).content.decode()
+    assert "WCAG" in page and "4591/2019" in page
+    assert str(_("Tell us about a problem")) in page
 
 
 def test_privacy_page_shows_each_municipalitys_policy(client, chania):
@@ -84,3 +92,28 @@ def test_pages_say_the_service_is_unavailable_when_the_database_is_down(client, 
     english = client.get("/en/")
     assert english.status_code == 503
     assert "Service temporarily unavailable" in english.content.decode()
+
+
+def test_an_error_flash_is_announced_and_a_field_with_an_error_points_at_it(client, citizen):
+    # The verification request form (crispy-forms): a wrong ΑΦΜ is marked invalid and described by its error.
+    client.force_login(citizen)
+    response = client.post(reverse("identity_verification:request"), {"afm": "123"}, follow=True)
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_afm_error"' in page and 'id="id_afm_error"' in page
+
+
+def test_error_messages_are_alerts_and_others_are_statuses(rf, citizen):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = citizen
+    context = {
+        "messages": [Message(constants.ERROR, "κακό"), Message(constants.SUCCESS, "καλό")],
+        "DEFAULT_MESSAGE_LEVELS": constants.DEFAULT_LEVELS,
+    }
+    page = render_to_string("base.html", context, request=request)
+    assert 'role="alert">κακό<' in page
+    assert 'role="status">καλό<' in page

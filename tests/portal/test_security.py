@@ -34,6 +34,18 @@ def test_production_refuses_to_start_without_secret_or_hosts(missing, message):
     assert message in result.stderr
 
 
+def test_production_refuses_to_start_without_a_database_url():
+    # Never the embedded PostgreSQL in production: that would be a database nobody backs up.
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_SECRET_KEY=STRONG_SECRET,
+        DJANGO_ALLOWED_HOSTS="portal.example.gr",
+        DATABASE_URL="",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+
+
 def test_debug_is_off_unless_asked_for():
     result = _run(
         ["-c", "from django.conf import settings; print(settings.DEBUG)"],

@@ -1,31 +1,23 @@
-"""Personas and e-request types for the e-request tests (unit, concurrency and browser)."""
+"""E-request clerks and types for the e-request tests (unit, concurrency and browser)."""
 
 import pytest
-from django.utils import timezone
 
 from portal.models import Department
 from requests_tracker import services, uploads
 from requests_tracker.models import ERequestType
-from tests.requests_tracker.fixtures import PDF_BYTES, make_user, upload
+from requests_tracker.roles import EREQUESTS_OFFICE
+from tests.personas import make_citizen, make_clerk
+from tests.requests_tracker.fixtures import PDF_BYTES, upload
 
 BUILDING = "Υπηρεσία Δόμησης"
 
 
 def make_verified(username: str, municipality, **fields):
-    return make_user(
-        username,
-        municipality,
-        identity_verified_at=timezone.now(),
-        identity_verification_method="in_person",
-        **fields,
-    )
+    return make_citizen(username, municipality, verified=True, **fields)
 
 
 def make_erequest_clerk(username: str, municipality, *departments):
-    user = make_user(username, municipality, is_staff=True)
-    user.groups.add(services.erequests_group_ensure())
-    user.departments.add(*departments)
-    return user
+    return make_clerk(username, municipality, roles=(EREQUESTS_OFFICE,), departments=departments)
 
 
 def stage_pdf(user, name="ταυτότητα.pdf", content=PDF_BYTES):

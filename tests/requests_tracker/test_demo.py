@@ -35,10 +35,10 @@ def test_the_demo_skips_a_portal_without_thessaloniki(db):
     assert said == []
 
 
-def test_the_migration_makes_the_clerks_group(db):
+def test_migrate_makes_the_clerks_group(db):
     from django.contrib.auth.models import Group
 
-    from requests_tracker.roles import REQUESTS_OFFICE_GROUP, REQUESTS_OFFICE_PERMISSIONS
+    from requests_tracker.roles import REQUESTS_OFFICE
 
-    group = Group.objects.get(name=REQUESTS_OFFICE_GROUP)
-    assert group.permissions.count() == len(REQUESTS_OFFICE_PERMISSIONS)
+    group = Group.objects.get(name=REQUESTS_OFFICE.group)
+    assert group.permissions.count() == len(REQUESTS_OFFICE.permissions)

@@ -32,12 +32,12 @@ def test_the_erequests_demo_is_registered_and_idempotent(db, monkeypatch, capsys
     assert "e-requests clerk (Chania)  clerk.chania" in capsys.readouterr().out
 
 
-def test_the_migration_makes_the_erequests_office_group(db):
+def test_migrate_makes_the_erequests_office_group(db):
     from django.contrib.auth.models import Group
 
-    from requests_tracker.roles import EREQUESTS_OFFICE_GROUP
+    from requests_tracker.roles import EREQUESTS_OFFICE
 
-    group = Group.objects.get(name=EREQUESTS_OFFICE_GROUP)
+    group = Group.objects.get(name=EREQUESTS_OFFICE.group)
     assert set(group.permissions.values_list("codename", flat=True)) == {
         "view_erequest",
         "change_erequest",

@@ -10,9 +10,10 @@ from django.test import Client
 from requests_tracker import services, tasks, uploads
 from requests_tracker.models import Attachment, ERequest, ProtocolCounter
 from requests_tracker.protocol import ProtocolUnavailable
+from tests.personas import make_citizen
 from tests.requests_tracker import erequest_fixtures
 from tests.requests_tracker.erequest_fixtures import file_erequest
-from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, make_user, upload
+from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, upload
 
 building = erequest_fixtures.building
 erequest_types = erequest_fixtures.erequest_types
@@ -245,6 +246,17 @@ def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
     assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
 
 
+def test_an_electronic_answer_is_downloaded_and_never_cached(verified, erequest_types, erequest_clerk):
+    erequest = file_erequest(verified, erequest_types["land_use"])
+    checked = uploads.upload_check(upload("answer.html", PDF_BYTES))
+    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
+    erequest.refresh_from_db()
+    response = client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
+    assert "no-store" in response["Cache-Control"]
+
+
 @pytest.fixture
 def late_and_new(verified, erequest_types):
     late = file_erequest(verified, erequest_types["land_use"], subject="Παλιά αίτηση")
@@ -327,7 +339,7 @@ def test_deleting_an_account_keeps_the_protocolled_erequests(verified, erequest_
 
 
 def test_unverified_user_fixture_exists(chania):
-    assert make_user("x", chania).is_verified_citizen is False
+    assert make_citizen("x", chania).is_verified_citizen is False
 
 
 def test_reference_lookup_for_appointments(verified, erequest_types, chania):

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from requests_tracker.uploads import OLE_MAGIC, filename_clean, upload_check
-from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, upload
+from requests_tracker.uploads import filename_clean, upload_check
+from tests.requests_tracker.fixtures import PDF_BYTES, docx_bytes, image_bytes, ole_bytes, upload, word97_bytes
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -56,7 +56,13 @@ HOSTILE = {
     "docm renamed docx": ("report.docx", docx_bytes(macro=True)),
     "zip bomb renamed docx": ("report.docx", zip_bomb_docx()),
     "zip of many entries": ("many.docx", docx_bytes(extra_entries=1500)),
-    "ole with macros": ("old.doc", OLE_MAGIC + b"\x00" * 100 + "Macros".encode("utf-16-le") + b"\x00" * 100),
+    "doc with macros": ("old.doc", word97_bytes(macros="Macros")),
+    "doc with macros, upper case": ("old.doc", word97_bytes(macros="MACROS")),
+    "doc with a vba project": ("old.doc", word97_bytes(macros="_VBA_PROJECT")),
+    "docx with an upper-case vba project": ("report.docx", docx_bytes(macro_part="word/VBAPROJECT.BIN")),
+    "ole that is not a word document": ("sheet.doc", ole_bytes(("Workbook", b"\x09\x08"))),
+    "jpeg followed by html": ("page.jpg", image_bytes("JPEG") + b"<html><script>alert(1)</script></html>"),
+    "png with html inside": ("page.png", image_bytes("PNG", pnginfo_text=b"<script>alert(1)</script>")),
 }
 
 
@@ -80,13 +86,24 @@ def test_hostile_files_are_refused_with_a_message(name, content):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "document",
         ),
-        ("letter.doc", OLE_MAGIC + b"\x00" * 500, "application/msword", "document"),
+        ("letter.doc", word97_bytes(), "application/msword", "document"),
     ],
 )
 def test_allowed_types_pass_judged_by_content(name, content, content_type, kind):
     checked = upload_check(upload("renamed.bin", content, "text/html"), name=name)
     assert (checked.content_type, checked.kind) == (content_type, kind)
     assert checked.original_name.endswith("." + checked.extension)
+
+
+def test_a_greek_letter_that_mentions_macros_is_a_letter():
+    # The word in the text (UTF-16 in the WordDocument stream) is not a macro storage.
+    checked = upload_check(upload("επιστολή.doc", word97_bytes(text="Macros: οι μακροεντολές δεν επιτρέπονται")))
+    assert checked.content_type == "application/msword"
+
+
+def test_a_file_called_html_is_offered_back_under_its_real_type():
+    assert upload_check(upload("σελίδα.html", PDF_BYTES)).original_name == "σελίδα.pdf"
+    assert upload_check(upload("photo.html", image_bytes("JPEG"))).original_name == "photo.jpg"
 
 
 def test_odt_is_recognised_by_its_mimetype_file():

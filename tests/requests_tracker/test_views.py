@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from requests_tracker import services, uploads
 from requests_tracker.models import Attachment, Comment, Request
-from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, make_user, upload
+from tests.personas import make_citizen
+from tests.requests_tracker.fixtures import PDF_BYTES, image_bytes, make_clerk, make_request, upload
 
 Status = Request.Status
 pytestmark = pytest.mark.django_db
@@ -229,6 +230,15 @@ def test_a_document_is_served_as_a_download_that_is_never_sniffed(client, report
     assert response["Content-Disposition"].startswith("attachment;")
 
 
+def test_a_staged_file_is_never_cached_and_a_public_one_for_an_hour(client, reporter, categories):
+    staged = _upload_pdf(client, reporter)
+    url = reverse("requests_tracker:attachment", args=[staged.public_id])
+    assert "no-store" in client.get(url)["Cache-Control"]
+    make_request(reporter, categories["bins"], attachments=[staged])
+    client.logout()
+    assert client.get(url)["Cache-Control"] == "private, max-age=3600"
+
+
 def test_the_citizens_file_name_is_cleaned_and_never_reaches_the_disk(client, reporter, categories):
     staged = _upload_pdf(client, reporter, name="../../\u202eevil.pdf")
     make_request(reporter, categories["bins"], attachments=[staged])
@@ -416,7 +426,7 @@ def test_the_reporter_cannot_vote_for_their_own_request(client, reporter, catego
 
 def test_a_stranger_cannot_edit(client, reporter, categories, thessaloniki):
     citizen_request = make_request(reporter, categories["bins"])
-    client.force_login(make_user("stranger", thessaloniki))
+    client.force_login(make_citizen("stranger", thessaloniki))
     edit = reverse("requests_tracker:edit", args=["thessaloniki", citizen_request.code])
     response = client.post(edit, {"title": "x"})
     assert response.status_code == 302 and Request.objects.get().title == citizen_request.title
