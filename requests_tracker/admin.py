@@ -124,6 +124,7 @@ class ERequestTypeAdmin(ScopedFormAdmin):
             _("Delivery and deadline"),
             {"fields": ["delivery_electronic", "delivery_post", "delivery_pickup", "response_days"]},
         ),
+        (_("Fee"), {"fields": ["fee_cents"]}),
     ]
 
 
@@ -140,7 +141,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(status__in=ERequest.CLOSED_STATUSES).filter(due_date__lt=timezone.localdate())
+            return queryset.exclude(status__in=ERequest.DONE_STATUSES).filter(due_date__lt=timezone.localdate())
         return queryset
 
 
@@ -172,3 +173,6 @@ class ERequestAdmin(ScopedFormAdmin):
             return queryset
         # Private applications: only the clerk's own departments.
         return queryset.filter(department__in=request.user.departments.all())
+
+
+from requests_tracker import payments_admin  # noqa: E402, F401 - registers the e-payments admin

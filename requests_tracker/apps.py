@@ -76,6 +76,22 @@ class RequestsTrackerConfig(AppConfig):
                 ),
             )
         )
+        register_personal_data(
+            PersonalDataSection(
+                key="requests_tracker.payments",
+                export=services.payments_data_export,
+                erase=services.payments_data_erase,
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="payments",
+                title=_("Payments"),
+                items=case_file.payment_items,
+                order=35,
+                empty_text=_("You have nothing to pay and no payments."),
+            )
+        )
         register_case_file_section(
             CaseFileSection(
                 key="erequests",

@@ -15,3 +15,15 @@ EREQUESTS_OFFICE_PERMISSIONS = [
     ("erequest", "change_erequest"),
     ("erequesttype", "view_erequesttype"),
 ]
+
+PAYMENTS_OFFICE_GROUP = "Ταμείο e-πληρωμών"  # "E-payments treasury": fees, bank statements, receipts
+PAYMENTS_OFFICE_PERMISSIONS = [
+    ("payableitem", "view_payableitem"),
+    ("payableitem", "add_payableitem"),
+    ("payment", "view_payment"),
+    ("statementimport", "view_statementimport"),
+    ("statementimport", "add_statementimport"),
+    ("statemententry", "view_statemententry"),
+    ("statemententry", "change_statemententry"),
+    ("paymentaccount", "view_paymentaccount"),
+]
