@@ -17,12 +17,16 @@ run: install translations ## Serve the portal with demo data at http://127.0.0.1
 	@echo "E-mails are printed here, in this terminal (console e-mail backend)."
 	@echo "TAXISnet login goes to a stand-in GSIS server with test citizens at http://127.0.0.1:8001/oauth2server."
 	@echo "Address search goes to a stand-in Nominatim at http://127.0.0.1:8002 unless GEOCODER_URL is set."
+	@echo "Card payments go to a stand-in Viva Smart Checkout at http://127.0.0.1:8003 (no real card is charged)."
 	$(PY) -m tests.stubs.gsis --port 8001 & gsis=$$!; \
 	  $(PY) -m tests.stubs.geocoder --port 8002 & geocoder=$$!; \
-	  trap 'kill $$gsis $$geocoder 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -m tests.stubs.viva --port 8003 --portal http://127.0.0.1:8000 & viva=$$!; \
+	  trap 'kill $$gsis $$geocoder $$viva 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) TAXISNET_BASE_URL=http://127.0.0.1:8001/oauth2server TAXISNET_CLIENT_ID=demo-portal \
 	  TAXISNET_CLIENT_SECRET=demo-secret GEOCODER_URL=$${GEOCODER_URL:-http://127.0.0.1:8002} \
-	  $(MANAGE) runserver 127.0.0.1:8000
+	  VIVA_ACCOUNTS_URL=http://127.0.0.1:8003 VIVA_API_URL=http://127.0.0.1:8003 VIVA_WEB_URL=http://127.0.0.1:8003 \
+	  VIVA_CLIENT_ID=demo-portal VIVA_CLIENT_SECRET=demo-secret VIVA_MERCHANT_ID=demo-merchant VIVA_API_KEY=demo-key \
+	  VIVA_SOURCE_CODE=1234 $(MANAGE) runserver 127.0.0.1:8000
 
 test: install chromium translations ## The whole suite, browser tests included
 	$(PY) -m pytest

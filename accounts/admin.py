@@ -29,7 +29,17 @@ class UserAdmin(MunicipalityScopedAdmin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Citizen"),
-            {"fields": ["full_name", "email", "mobile_phone", "language", "municipality", "interests"]},
+            {
+                "fields": [
+                    "full_name",
+                    "email",
+                    "mobile_phone",
+                    "postal_address",
+                    "language",
+                    "municipality",
+                    "interests",
+                ]
+            },
         ),
         (_("TAXISnet"), {"fields": ["afm", "father_name", "mother_name", "birth_year"]}),
         (

@@ -78,11 +78,20 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "mobile_phone", "language", "municipality", "interests", "newsletter_opt_in"]
+        fields = [
+            "full_name",
+            "mobile_phone",
+            "postal_address",
+            "language",
+            "municipality",
+            "interests",
+            "newsletter_opt_in",
+        ]
         labels = {"newsletter_opt_in": _("Send me the newsletters on my interests")}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "mobile_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "postal_address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         }
 
     def clean_mobile_phone(self) -> str:

@@ -41,6 +41,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(_("preferred language"), max_length=8, choices=Language.choices, default=Language.GREEK)
     mobile_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    postal_address = models.TextField(
+        _("postal address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Street and number, postcode, town: where the municipality posts what you ask for."),
+    )
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.SET_NULL,

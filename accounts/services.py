@@ -73,6 +73,7 @@ def user_export(*, user: User) -> dict:
             "full_name": user.full_name,
             "email": user.email,
             "mobile_phone": user.mobile_phone,
+            "postal_address": user.postal_address,
             "language": user.language,
             "municipality": user.municipality.slug if user.municipality else None,
             "afm": user.afm,
@@ -112,7 +113,7 @@ def user_delete(*, user: User) -> None:
     user.departments.clear()
     user.username = f"deleted-{uuid.uuid4().hex[:12]}"
     user.email = user.full_name = user.first_name = user.last_name = ""
-    user.mobile_phone = user.afm = user.father_name = user.mother_name = ""
+    user.mobile_phone = user.postal_address = user.afm = user.father_name = user.mother_name = ""
     user.birth_year = None
     user.identity_verified_at = None
     user.identity_verification_method = ""

@@ -200,6 +200,8 @@ STAFF_SECOND_FACTOR_PAGES = [
     "requests_tracker:erequest_answer",
     "requests_tracker:erequest_reject",
     "requests_tracker:erequest_dispatch",
+    "requests_tracker:erequest_ready",
+    "requests_tracker:erequest_collected",
     "requests_tracker:attachment*",
     "identity_verification:document",
 ]
@@ -340,6 +342,10 @@ if BEHIND_TLS_PROXY:
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# «Pay by card» is a POST that redirects to the card provider's checkout page (see the payments block below).
+_viva_web_url = urlsplit(os.environ.get("VIVA_WEB_URL", "https://www.vivapayments.com"))
+VIVA_ORIGIN = f"{_viva_web_url.scheme}://{_viva_web_url.netloc}"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -352,7 +358,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF, TAXISNET_ORIGIN, *env_list("CSP_FORM_ACTION")],
+        "form-action": [SELF, TAXISNET_ORIGIN, VIVA_ORIGIN, *env_list("CSP_FORM_ACTION")],
     },
 }
 
@@ -387,3 +393,18 @@ REQUESTS_AREA_HALF_SIZE_KM = float(os.environ.get("REQUESTS_AREA_HALF_SIZE_KM", 
 # --- E-requests (requests_tracker/): the central protocol.
 # The class that numbers e-requests: the database register by default; an outside protocol system by its own class.
 PROTOCOL_BACKEND = os.environ.get("PROTOCOL_BACKEND", "requests_tracker.protocol.DatabaseProtocol")
+
+# --- E-payments (requests_tracker/): the card provider, Viva Wallet Smart Checkout.
+# Card payments are offered only when VIVA_CLIENT_ID is set; RF-code payments need no provider. The demo URLs are
+# demo-accounts.vivapayments.com, demo-api.vivapayments.com and demo.vivapayments.com; tests use a local stand-in.
+VIVA_ACCOUNTS_URL = os.environ.get("VIVA_ACCOUNTS_URL", "https://accounts.vivapayments.com").rstrip("/")
+VIVA_API_URL = os.environ.get("VIVA_API_URL", "https://api.vivapayments.com").rstrip("/")
+VIVA_WEB_URL = os.environ.get("VIVA_WEB_URL", "https://www.vivapayments.com").rstrip("/")
+VIVA_CLIENT_ID = os.environ.get("VIVA_CLIENT_ID", "")  # Smart Checkout credentials (OAuth2 client credentials)
+VIVA_CLIENT_SECRET = os.environ.get("VIVA_CLIENT_SECRET", "")
+VIVA_MERCHANT_ID = os.environ.get("VIVA_MERCHANT_ID", "")  # with the API key: refunds and the webhook key
+VIVA_API_KEY = os.environ.get("VIVA_API_KEY", "")
+VIVA_SOURCE_CODE = os.environ.get("VIVA_SOURCE_CODE", "")  # the payment source whose return URLs point here
+VIVA_TIMEOUT = float(os.environ.get("VIVA_TIMEOUT", "10"))
+# Days a citizen has to pay an e-request's fee.
+PAYMENT_DUE_DAYS = int(os.environ.get("PAYMENT_DUE_DAYS", "30"))

@@ -113,6 +113,7 @@ class ERequestTypeAdmin(MunicipalityScopedAdmin):
             _("Delivery and deadline"),
             {"fields": ["delivery_electronic", "delivery_post", "delivery_pickup", "response_days"]},
         ),
+        (_("Fee"), {"fields": ["fee_cents"]}),
     ]
 
 
@@ -129,7 +130,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(status__in=ERequest.CLOSED_STATUSES).filter(due_date__lt=timezone.localdate())
+            return queryset.exclude(status__in=ERequest.DONE_STATUSES).filter(due_date__lt=timezone.localdate())
         return queryset
 
 
@@ -161,3 +162,6 @@ class ERequestAdmin(MunicipalityScopedAdmin):
             return queryset
         # Private applications: only the clerk's own departments.
         return queryset.filter(department__in=request.user.departments.all())
+
+
+from requests_tracker import payments_admin  # noqa: E402, F401 - registers the e-payments admin

@@ -20,10 +20,11 @@ class RequestsTrackerConfig(AppConfig):
         )
         from requests_tracker import case_file, selectors, services
         from requests_tracker.demo import demo_load, demo_load_erequests
-        from requests_tracker.roles import EREQUESTS_OFFICE, REQUESTS_OFFICE
+        from requests_tracker.roles import EREQUESTS_OFFICE, PAYMENTS_OFFICE, REQUESTS_OFFICE
 
         register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=EREQUESTS_OFFICE)
+        register_staff_role(app_label=self.label, role=PAYMENTS_OFFICE)
 
         register_service(
             PortalService(
@@ -79,6 +80,22 @@ class RequestsTrackerConfig(AppConfig):
                 staff_url=lambda user, municipality, reference: selectors.erequest_staff_url(
                     user=user, municipality=municipality, reference=reference
                 ),
+            )
+        )
+        register_personal_data(
+            PersonalDataSection(
+                key="requests_tracker.payments",
+                export=services.payments_data_export,
+                erase=services.payments_data_erase,
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="payments",
+                title=_("Payments"),
+                items=case_file.payment_items,
+                order=35,
+                empty_text=_("You have nothing to pay and no payments."),
             )
         )
         register_case_file_section(

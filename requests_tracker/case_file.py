@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.registry import CaseFileItem
-from requests_tracker.models import ERequest, Request
+from requests_tracker.models import ERequest, PayableItem, Request
 
 REQUEST_NEXT_STEPS = {
     Request.Status.REGISTERED: gettext_lazy(
@@ -19,6 +19,7 @@ EREQUEST_NEXT_STEPS = {
     ERequest.Status.SUBMITTED: gettext_lazy("Waiting for its protocol number."),
     ERequest.Status.PROTOCOLLED: gettext_lazy("The department will start working on it."),
     ERequest.Status.IN_PROGRESS: gettext_lazy("The department is preparing the answer."),
+    ERequest.Status.READY: gettext_lazy("Pick up the answer at the office."),
 }
 
 
@@ -57,6 +58,10 @@ def _erequest_next_step(erequest: ERequest) -> str:
         if erequest.delivery_method == "post":
             return _("The answer is sent to you by post.")
         return _("Pick up the answer at the office.")
+    if erequest.status == ERequest.Status.POSTED:
+        return _("Posted to you by registered mail no. %(number)s.") % {"number": erequest.tracking_reference}
+    if erequest.status == ERequest.Status.COLLECTED:
+        return ""
     if erequest.status == ERequest.Status.REJECTED:
         return _("Read the reason on its page.")
     step = str(EREQUEST_NEXT_STEPS[erequest.status])
@@ -88,3 +93,29 @@ def erequest_action(user):
         url = reverse("requests_tracker:erequest_types", kwargs={"municipality_slug": user.municipality.slug})
         return (_("New e-request"), url)
     return None
+
+
+def payment_items(user) -> list[CaseFileItem]:
+    rows = PayableItem.objects.filter(citizen=user).select_related("municipality").order_by("-created_at")[:100]
+    items = []
+    for item in rows:
+        if item.is_payable:
+            next_step = _("Pay %(amount)s by %(day)s with the RF code or by card.") % {
+                "amount": item.amount_display,
+                "day": item.due_date.strftime("%d-%m-%Y"),
+            }
+        elif item.status == PayableItem.Status.PAID:
+            next_step = _("Download the receipt from its page.")
+        else:
+            next_step = ""
+        items.append(
+            CaseFileItem(
+                title=f"{item.rf_display} · {item.description} · {item.amount_display}",
+                url=reverse("requests_tracker:payment_item", kwargs={"public_id": item.public_id}),
+                status=item.get_status_display(),
+                status_colour=item.status_colour,
+                next_step=next_step,
+                when=item.created_at,
+            )
+        )
+    return items

@@ -196,6 +196,7 @@ EREQUEST_TYPES = [
         "documents_en": "A document showing your legitimate interest (e.g. a title deed)",
         "required_attachments": 1,
         "delivery_post": False,  # the seed: copies from a building-permit file cannot be sent by post
+        "fee_cents": 500,  # a copy fee (παράβολο), paid by RF code or by card before the copy is made
         "response_days": 50,
     },
     {
@@ -223,6 +224,18 @@ def demo_load_erequests(say) -> None:
     chania = Municipality.objects.filter(slug="chania").first()
     if chania is None:
         return
+    from requests_tracker.models import PaymentAccount
+
+    # The collection account RF codes pay into (a well-formed demo IBAN; the prefix the bank would give).
+    PaymentAccount.objects.get_or_create(
+        municipality=chania,
+        defaults={
+            "beneficiary": "Δήμος Χανίων",
+            "iban": "GR1601101250000000012300695",
+            "rf_prefix": "1001",
+            "address": "Κυδωνίας 29, 73135 Χανιά",
+        },
+    )
     types = []
     for position, row in enumerate(EREQUEST_TYPES):
         department = Department.objects.filter(municipality=chania, name_el=row["department"]).first()

@@ -21,3 +21,17 @@ EREQUESTS_OFFICE = StaffRole(
         "requests_tracker.view_erequesttype",
     ),
 )
+
+PAYMENTS_OFFICE = StaffRole(
+    group="Ταμείο e-πληρωμών",  # "E-payments treasury": fees, bank statements, receipts
+    permissions=(
+        "requests_tracker.view_payableitem",
+        "requests_tracker.add_payableitem",
+        "requests_tracker.view_payment",
+        "requests_tracker.view_statementimport",
+        "requests_tracker.add_statementimport",
+        "requests_tracker.view_statemententry",
+        "requests_tracker.change_statemententry",
+        "requests_tracker.view_paymentaccount",
+    ),
+)

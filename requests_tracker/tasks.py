@@ -28,7 +28,27 @@ def erequests_number_pending() -> int:
     return len(pending)
 
 
+@shared_task(bind=True, max_retries=8, acks_late=True)
+def payment_refund(self, payment_id: int) -> bool:
+    """Ask the card provider to refund a payment of a rejected e-request (the sweep retries what fails here)."""
+    from requests_tracker import viva
+
+    try:
+        return services.payment_refund_execute(payment_id=payment_id)
+    except viva.ProviderUnavailable as error:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return False
+        raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task
+def payments_reconcile_pending() -> dict:
+    """Card orders still pending (a webhook lost, a browser closed) and refunds still requested: ask the provider."""
+    return services.payments_reconcile()
+
+
 @current_app.on_after_finalize.connect
 def _schedule(sender, **kwargs):
-    # Our own beat entry, so that portal/celery.py need not know this app.
+    # Our own beat entries, so that portal/celery.py need not know this app.
     sender.add_periodic_task(300.0, erequests_number_pending.s(), name="requests-erequests-number-pending")
+    sender.add_periodic_task(600.0, payments_reconcile_pending.s(), name="requests-payments-reconcile")

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from requests_tracker.views import api, erequests, erequests_staff, files, public, staff
+from requests_tracker.views import api, erequests, erequests_staff, files, payments, public, staff
 
 app_name = "requests_tracker"
 urlpatterns = [
+    # E-payments: the provider's fixed return and webhook URLs first, before any "<municipality_slug>/…".
+    path("payments/card/return/", payments.card_return, name="card_return"),
+    path("payments/card/failure/", payments.card_failure, name="card_failure"),
+    path("payments/card/webhook/", payments.card_webhook, name="card_webhook"),
+    path("payments/<uuid:public_id>/", payments.item_detail, name="payment_item"),
+    path("payments/<uuid:public_id>/card/", payments.card_start, name="payment_card"),
+    path("payments/<uuid:public_id>/receipt.pdf", payments.receipt, name="payment_receipt"),
     path("<slug:municipality_slug>/", public.request_list, name="start"),
     path("<slug:municipality_slug>/new/", public.request_create, name="create"),
     path("<slug:municipality_slug>/map.json", api.map_json, name="map_json"),
@@ -37,6 +44,12 @@ urlpatterns = [
         "<slug:municipality_slug>/e-staff/<uuid:public_id>/dispatch/",
         erequests_staff.dispatch,
         name="erequest_dispatch",
+    ),
+    path("<slug:municipality_slug>/e-staff/<uuid:public_id>/ready/", erequests_staff.ready, name="erequest_ready"),
+    path(
+        "<slug:municipality_slug>/e-staff/<uuid:public_id>/collected/",
+        erequests_staff.collected,
+        name="erequest_collected",
     ),
     path("files/<uuid:public_id>/", files.attachment, name="attachment"),
     path("files/<uuid:public_id>/thumb/", files.attachment, {"variant": "thumb"}, name="attachment_thumb"),

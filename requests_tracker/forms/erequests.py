@@ -58,5 +58,35 @@ class AnswerForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    dispatched_on = forms.DateField(label=_("Posted on"), widget=forms.DateInput(attrs={"type": "date"}))
-    tracking_reference = forms.CharField(label=_("Tracking reference"), max_length=64, required=False)
+    dispatched_on = forms.DateField(
+        label=_("Posted on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Write the day the answer was posted.")},
+    )
+    tracking_reference = forms.CharField(
+        label=_("Registered-mail number (ΕΛΤΑ)"),
+        max_length=64,
+        help_text=_("As printed on the ΕΛΤΑ receipt, e.g. RE123456785GR."),
+        error_messages={"required": _("Write the registered-mail number from the ΕΛΤΑ receipt.")},
+    )
+    scan = forms.FileField(
+        label=_("Scan of what was posted (PDF, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+    note = forms.CharField(label=_("Note for the citizen"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PickupReadyForm(forms.Form):
+    office = forms.CharField(
+        label=_("Office"),
+        max_length=300,
+        error_messages={"required": _("Write the office where the citizen picks up the answer.")},
+    )
+    hours = forms.CharField(
+        label=_("Opening hours"),
+        max_length=200,
+        help_text=_("E.g. Monday to Friday, 08:00–14:00."),
+        error_messages={"required": _("Write the office's opening hours.")},
+    )
+    note = forms.CharField(label=_("Note for the citizen"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

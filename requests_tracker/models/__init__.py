@@ -18,6 +18,15 @@ from requests_tracker.models.erequests import (
     ProtocolCounter,
 )
 from requests_tracker.models.open311 import ApiKey
+from requests_tracker.models.payments import (
+    CardCheckout,
+    PayableItem,
+    Payment,
+    PaymentAccount,
+    StatementEntry,
+    StatementImport,
+    euros,
+)
 from requests_tracker.models.shared import TIMELINE_STATUSES, Attachment, StatusChange, private_storage
 
 __all__ = [
@@ -27,16 +36,23 @@ __all__ = [
     "TIMELINE_STATUSES",
     "ApiKey",
     "Attachment",
+    "CardCheckout",
     "Category",
     "Comment",
     "DeliveryMethod",
     "ERequest",
     "ERequestType",
+    "PayableItem",
+    "Payment",
+    "PaymentAccount",
     "ProtocolCounter",
     "Request",
+    "StatementEntry",
+    "StatementImport",
     "StatusChange",
     "Vote",
     "code_generate",
     "code_prefix",
+    "euros",
     "private_storage",
 ]

@@ -56,6 +56,12 @@ class ERequestType(BilingualName, models.Model):  # noqa: DJ008 - str() from Bil
         validators=[MinValueValidator(1)],
         help_text=_("Counted from the protocol date; 50 days is the general deadline of ν. 2690/1999."),
     )
+    fee_cents = models.PositiveIntegerField(
+        _("fee in cents"),
+        null=True,
+        blank=True,
+        help_text=_("The fee (παράβολο) the citizen pays before the e-request is handled, e.g. 500 for 5,00 €."),
+    )
     is_active = models.BooleanField(_("accepting applications"), default=True)
     position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
 
@@ -70,6 +76,9 @@ class ERequestType(BilingualName, models.Model):  # noqa: DJ008 - str() from Bil
                 name="requests_erequest_type_has_delivery",
             ),
             models.CheckConstraint(condition=Q(required_attachments__lte=5), name="requests_erequest_type_max_files"),
+            models.CheckConstraint(
+                condition=Q(fee_cents=None) | Q(fee_cents__gt=0), name="requests_erequest_type_fee_positive"
+            ),
         ]
 
     @property
@@ -101,6 +110,9 @@ class ERequest(models.Model):
         PROTOCOLLED = "protocolled", _("Protocolled")
         IN_PROGRESS = "in_progress", _("In progress")
         ANSWERED = "answered", _("Answered")
+        POSTED = "posted", _("Posted")
+        READY = "ready", _("Ready for pick-up")
+        COLLECTED = "collected", _("Collected")
         REJECTED = "rejected", _("Rejected")
 
     STATUS_COLOURS = {
@@ -108,9 +120,14 @@ class ERequest(models.Model):
         Status.PROTOCOLLED: "text-bg-warning",
         Status.IN_PROGRESS: "text-bg-primary",
         Status.ANSWERED: "text-bg-success",
+        Status.POSTED: "text-bg-success",
+        Status.READY: "text-bg-info",
+        Status.COLLECTED: "text-bg-success",
         Status.REJECTED: "text-bg-danger",
     }
-    CLOSED_STATUSES = (Status.ANSWERED, Status.REJECTED)
+    CLOSED_STATUSES = (Status.ANSWERED, Status.POSTED, Status.COLLECTED, Status.REJECTED)
+    # The answer exists (a pick-up waits at the office): no longer overdue, though still in the clerk's queue.
+    DONE_STATUSES = (*CLOSED_STATUSES, Status.READY)
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -137,7 +154,9 @@ class ERequest(models.Model):
         "Attachment", on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name=_("answer")
     )
     dispatched_on = models.DateField(_("posted on"), null=True, blank=True)
-    tracking_reference = models.CharField(_("tracking reference"), max_length=64, blank=True)
+    tracking_reference = models.CharField(_("registered-mail number"), max_length=64, blank=True)
+    pickup_office = models.CharField(_("pick-up office"), max_length=300, blank=True)
+    pickup_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -168,6 +187,15 @@ class ERequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="answered") | Q(answer__isnull=False), name="requests_erequest_answered_has_answer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="posted")
+                | Q(delivery_method="post", dispatched_on__isnull=False) & ~Q(tracking_reference=""),
+                name="requests_erequest_posted_has_dispatch",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ready", "collected"]) | Q(delivery_method="pickup") & ~Q(pickup_office=""),
+                name="requests_erequest_pickup_has_office",
             ),
         ]
         indexes = [
@@ -204,7 +232,7 @@ class ERequest(models.Model):
 
     def is_overdue(self, *, today=None) -> bool:
         today = today or timezone.localdate(timezone.now(), self.municipality.zone)
-        return self.is_open and self.due_date is not None and self.due_date < today
+        return self.status not in self.DONE_STATUSES and self.due_date is not None and self.due_date < today
 
 
 class ProtocolCounter(models.Model):

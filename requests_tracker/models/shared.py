@@ -24,6 +24,9 @@ TIMELINE_STATUSES = [
     ("submitted", _("Submitted")),
     ("protocolled", _("Protocolled")),
     ("answered", _("Answered")),
+    ("posted", _("Posted")),
+    ("ready", _("Ready for pick-up")),
+    ("collected", _("Collected")),
     ("rejected", _("Rejected")),
 ]
 

@@ -2,6 +2,7 @@
 
 citizen_requests  the filtered list, map pins, the detail page, the clerk check and the staff queue
 erequests         e-requests, and the one place that says who may see one
+payments          payable items and receipts, and who may see them
 shared            attachments: staged uploads and who may see a file
 open311           what the Open311 API lists
 """
@@ -36,6 +37,14 @@ from requests_tracker.selectors.erequests import (
     postal_address_suggest,
 )
 from requests_tracker.selectors.open311 import open311_requests, open311_services
+from requests_tracker.selectors.payments import (
+    erequest_fee,
+    is_payments_clerk,
+    item_get_for_citizen,
+    items_for_citizen,
+    payment_account_get,
+    payment_get_for_receipt,
+)
 from requests_tracker.selectors.shared import attachment_get_for_user, staged_attachments
 
 __all__ = [
@@ -49,6 +58,7 @@ __all__ = [
     "clerk_departments",
     "comments_visible",
     "erequest_by_reference",
+    "erequest_fee",
     "erequest_get_for_citizen",
     "erequest_get_for_clerk",
     "erequest_staff_url",
@@ -57,10 +67,15 @@ __all__ = [
     "erequests_staff_queue",
     "is_clerk",
     "is_erequest_clerk",
+    "is_payments_clerk",
+    "item_get_for_citizen",
+    "items_for_citizen",
     "map_pins",
     "may_see_file",
     "open311_requests",
     "open311_services",
+    "payment_account_get",
+    "payment_get_for_receipt",
     "postal_address_suggest",
     "request_detail_parts",
     "request_get",

@@ -81,7 +81,7 @@ def erequests_staff_queue(
     open_only = ~Q(status__in=ERequest.CLOSED_STATUSES)
     if status == "overdue":
         today = timezone.localdate(timezone.now(), municipality.zone)
-        queryset = queryset.filter(open_only, due_date__lt=today)
+        queryset = queryset.filter(~Q(status__in=ERequest.DONE_STATUSES), due_date__lt=today)
     elif status in ERequest.Status.values:
         queryset = queryset.filter(status=status)
     else:

@@ -1,7 +1,8 @@
 """Writes, by domain (HackSoft's services package); every public name is re-exported here.
 
 citizen_requests  filing and editing, the staff workflow, votes and comments
-erequests         e-requests: filing and numbering in the central protocol, the clerk's workflow
+erequests         e-requests: filing and numbering in the central protocol, the clerk's workflow and delivery
+payments          e-payments: payable items with RF codes, card payments, bank statements, refunds, the sweep
 shared            the refusal type, the status compare-and-swap with its timeline entry, staged attachments
 open311           Open311 clients: API keys and the requests they file
 personal_data     the citizen's export and erasure (accounts.registry)
@@ -27,22 +28,42 @@ from requests_tracker.services.citizen_requests import (
     vote_remove,
 )
 from requests_tracker.services.erequests import (
+    ANSWER_NOT_PDF,
+    DELIVERY_STEP,
     STEPS_FROM,
     AttachmentsMissing,
     DeliveryRefused,
     delivery_check,
     erequest_answer,
+    erequest_collected,
     erequest_dispatch_record,
     erequest_file,
     erequest_number,
+    erequest_ready_for_pickup,
     erequest_reject,
     erequest_start,
     erequests_unnumbered,
+    fee_unpaid,
+    registered_mail_check,
 )
 from requests_tracker.services.open311 import Open311Error, api_key_create, open311_request_create
+from requests_tracker.services.payments import (
+    PaymentRefused,
+    card_checkout_failed,
+    card_checkout_start,
+    card_payment_confirm,
+    item_issue,
+    payment_refund_execute,
+    payments_reconcile,
+    rf_reference_make,
+    statement_entry_resolve,
+    statement_import,
+)
 from requests_tracker.services.personal_data import (
     erequests_data_erase,
     erequests_data_export,
+    payments_data_erase,
+    payments_data_export,
     requests_data_erase,
     requests_data_export,
 )
@@ -58,6 +79,8 @@ from requests_tracker.services.shared import (
 )
 
 __all__ = [
+    "ANSWER_NOT_PDF",
+    "DELIVERY_STEP",
     "STEPS_FROM",
     "AddressLookupUnavailable",
     "AddressNotFound",
@@ -67,6 +90,7 @@ __all__ = [
     "NotEditable",
     "Open311Error",
     "OutsideArea",
+    "PaymentRefused",
     "RequestError",
     "StatusChanged",
     "api_key_create",
@@ -75,28 +99,43 @@ __all__ = [
     "attachment_stage",
     "attachments_attach",
     "attachments_delete",
+    "card_checkout_failed",
+    "card_checkout_start",
+    "card_payment_confirm",
     "category_change",
     "comment_add",
     "comment_hide",
     "delivery_check",
     "department_assign",
     "erequest_answer",
+    "erequest_collected",
     "erequest_dispatch_record",
     "erequest_file",
     "erequest_number",
+    "erequest_ready_for_pickup",
     "erequest_reject",
     "erequest_start",
     "erequests_data_erase",
     "erequests_data_export",
     "erequests_unnumbered",
+    "fee_unpaid",
+    "item_issue",
     "location_check",
     "location_resolve",
     "open311_request_create",
+    "payment_refund_execute",
+    "payments_data_erase",
+    "payments_data_export",
+    "payments_reconcile",
+    "registered_mail_check",
     "request_create",
     "request_update",
     "request_withdraw",
     "requests_data_erase",
     "requests_data_export",
+    "rf_reference_make",
+    "statement_entry_resolve",
+    "statement_import",
     "status_change",
     "timeline_transition",
     "vote_add",

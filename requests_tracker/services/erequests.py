@@ -5,6 +5,7 @@ They reuse the machinery shared with citizen requests (services/shared.py): stag
 """
 
 import logging
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -17,6 +18,7 @@ from portal.services import audit_log, email_enqueue
 from requests_tracker import uploads
 from requests_tracker.models import Attachment, DeliveryMethod, ERequest, ERequestType
 from requests_tracker.protocol import protocol_backend
+from requests_tracker.services import payments
 from requests_tracker.services.shared import RequestError, timeline_transition
 
 logger = logging.getLogger(__name__)
@@ -25,8 +27,22 @@ Status = ERequest.Status
 STEPS_FROM = {
     Status.IN_PROGRESS: (Status.PROTOCOLLED,),
     Status.ANSWERED: (Status.PROTOCOLLED, Status.IN_PROGRESS),
+    Status.POSTED: (Status.PROTOCOLLED, Status.IN_PROGRESS),
+    Status.READY: (Status.PROTOCOLLED, Status.IN_PROGRESS),
+    Status.COLLECTED: (Status.READY,),
     Status.REJECTED: (Status.PROTOCOLLED, Status.IN_PROGRESS),
 }
+# How the answer reaches the citizen, by the delivery they chose: the step that ends the clerk's work.
+DELIVERY_STEP = {
+    DeliveryMethod.ELECTRONIC: Status.ANSWERED,
+    DeliveryMethod.POST: Status.POSTED,
+    DeliveryMethod.PICKUP: Status.READY,
+}
+ANSWER_NOT_PDF = _(
+    "The answer must be a PDF document and this file is not one. Save or print the answer as PDF and upload it again."
+)
+# ΕΛΤΑ registered mail carries a UPU S10 number: 2 letters, 8 digits, a check digit, GR (e.g. RE123456785GR).
+S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
 
 class DeliveryRefused(RequestError):
@@ -35,6 +51,28 @@ class DeliveryRefused(RequestError):
 
 class AttachmentsMissing(RequestError):
     pass
+
+
+def registered_mail_check(number: str) -> str:
+    """The ΕΛΤΑ registered-mail number, tidied (upper case, no spaces), or RequestError if it cannot be one.
+
+    UPU S10: the check digit is 11 − (Σ digit × weight mod 11), with 10 → 0 and 11 → 5.
+    """
+    compact = "".join(number.split()).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{9}GR", compact):
+        raise RequestError(
+            _("A ΕΛΤΑ registered-mail number has 2 letters, 9 digits and GR, e.g. RE123456785GR."),
+            field="tracking_reference",
+        )
+    digits = [int(digit) for digit in compact[2:10]]
+    check = 11 - sum(d * w for d, w in zip(digits, S10_WEIGHTS, strict=True)) % 11
+    check = {10: 0, 11: 5}.get(check, check)
+    if check != int(compact[10]):
+        raise RequestError(
+            _("This registered-mail number has a wrong check digit: copy it again from the ΕΛΤΑ receipt."),
+            field="tracking_reference",
+        )
+    return compact
 
 
 def delivery_check(*, erequest_type: ERequestType, delivery_method: str, postal_address: str) -> None:
@@ -82,6 +120,7 @@ def erequest_file(
         )
     if len(attachments) > uploads.MAX_FILES:
         raise RequestError(_("A request can have at most %(count)s files.") % {"count": uploads.MAX_FILES})
+    payments.fee_check(erequest_type=erequest_type)
     now = timezone.now()
     today = timezone.localdate(now, erequest_type.municipality.zone)
     with transaction.atomic():
@@ -106,6 +145,8 @@ def erequest_file(
         if attached != len(ids):
             raise RequestError(_("Some of the files are no longer available; add them again."))
         audit_log(action="requests.erequest.filed", target=erequest, actor=citizen, municipality=erequest.municipality)
+        if erequest_type.fee_cents:
+            payments.erequest_fee_issue(erequest=erequest)
         try:
             with transaction.atomic():  # a savepoint: a failing protocol undoes only the numbering
                 _protocol_number(erequest)
@@ -175,6 +216,8 @@ def erequests_unnumbered(*, older_than: timedelta) -> list[int]:
 
 
 def _step(*, erequest: ERequest, to_status: str, clerk, note: str = "", changes: dict | None = None) -> ERequest:
+    if to_status != Status.REJECTED and fee_unpaid(erequest=erequest):
+        raise RequestError(_("This e-request waits for its fee to be paid: it cannot be handled yet."))
     if erequest.status not in STEPS_FROM[to_status]:
         raise RequestError(
             _("This e-request is %(status)s: it cannot be moved to %(to)s.")
@@ -200,23 +243,39 @@ def erequest_start(*, erequest: ERequest, clerk, note: str = "") -> ERequest:
 
 
 def erequest_reject(*, erequest: ERequest, clerk, reason: str) -> ERequest:
+    """Reject, and settle its fee in the same transaction: an unpaid one is cancelled, a paid one refunded."""
     if not reason.strip():
         raise RequestError(_("Write the reason for the rejection: the citizen reads it."))
-    return _step(
-        erequest=erequest,
-        to_status=Status.REJECTED,
-        clerk=clerk,
-        note=reason,
-        changes={"rejection_reason": reason.strip()},
-    )
+    with transaction.atomic():
+        erequest = _step(
+            erequest=erequest,
+            to_status=Status.REJECTED,
+            clerk=clerk,
+            note=reason,
+            changes={"rejection_reason": reason.strip()},
+        )
+        payments.fee_settle_on_rejection(erequest=erequest, clerk=clerk, reason=reason)
+    return erequest
 
 
 def erequest_answer(*, erequest: ERequest, clerk, checked: uploads.CheckedUpload, note: str = "") -> ERequest:
-    """The answer document (a certificate, an attestation): a PDF, judged by its content."""
+    """The answer document (a certificate, an attestation) for electronic delivery: a PDF, judged by its content."""
+    if erequest.delivery_method != DeliveryMethod.ELECTRONIC:
+        raise RequestError(
+            _("The citizen asked for delivery %(method)s: record that step instead of uploading an answer.")
+            % {"method": DeliveryMethod(erequest.delivery_method).label}
+        )
     if checked.content_type != "application/pdf":
-        raise RequestError(_("The answer must be a PDF document."))
+        raise RequestError(ANSWER_NOT_PDF, field="document")
     if erequest.status not in STEPS_FROM[Status.ANSWERED]:
         return _step(erequest=erequest, to_status=Status.ANSWERED, clerk=clerk)  # raises with the reason
+    return _with_document(
+        erequest=erequest, clerk=clerk, checked=checked, to_status=Status.ANSWERED, note=note, changes={}
+    )
+
+
+def _with_document(*, erequest, clerk, checked, to_status, note, changes) -> ERequest:
+    """A step that keeps a PDF as the e-request's answer (the answer itself, or the scan of what was posted)."""
     with transaction.atomic():
         answer = Attachment(
             erequest=erequest,
@@ -230,30 +289,63 @@ def erequest_answer(*, erequest: ERequest, clerk, checked: uploads.CheckedUpload
         try:
             answer.save()
             return _step(
-                erequest=erequest, to_status=Status.ANSWERED, clerk=clerk, note=note, changes={"answer": answer}
+                erequest=erequest, to_status=to_status, clerk=clerk, note=note, changes={**changes, "answer": answer}
             )
         except Exception:
             answer.file.delete(save=False)  # the rollback removes the row, not the file
             raise
 
 
-def erequest_dispatch_record(*, erequest: ERequest, clerk, dispatched_on: date, tracking_reference: str) -> None:
-    """For an answer sent by post: the day it was posted and the courier's or ELTA's tracking reference."""
-    if erequest.delivery_method != DeliveryMethod.POST or erequest.status != Status.ANSWERED:
-        raise RequestError(_("Only an answered e-request that goes by post has a dispatch to record."))
-    with transaction.atomic():
-        ERequest.objects.filter(pk=erequest.pk).update(
-            dispatched_on=dispatched_on, tracking_reference=tracking_reference.strip(), updated_at=timezone.now()
-        )
-        audit_log(
-            action="requests.erequest.dispatched",
-            target=erequest,
-            actor=clerk,
-            municipality=erequest.municipality,
-            data={"dispatched_on": dispatched_on.isoformat(), "tracking_reference": tracking_reference.strip()},
-        )
-        erequest.refresh_from_db()
-        _notify(erequest=erequest, template="requests_tracker/email/erequest_dispatched")
+def erequest_dispatch_record(
+    *,
+    erequest: ERequest,
+    clerk,
+    dispatched_on: date,
+    tracking_reference: str,
+    scan: uploads.CheckedUpload | None = None,
+    note: str = "",
+) -> ERequest:
+    """«Καταγραφή αποστολής»: the answer went by registered mail on `dispatched_on`; a scan of it is optional."""
+    if erequest.delivery_method != DeliveryMethod.POST:
+        raise RequestError(_("Only an e-request the citizen asked to receive by post has a dispatch to record."))
+    number = registered_mail_check(tracking_reference)
+    today = timezone.localdate(timezone.now(), erequest.municipality.zone)
+    if dispatched_on > today:
+        raise RequestError(_("The dispatch date cannot be in the future."), field="dispatched_on")
+    if erequest.protocol_date and dispatched_on < erequest.protocol_date:
+        raise RequestError(_("The dispatch date cannot be before the protocol date."), field="dispatched_on")
+    changes = {"dispatched_on": dispatched_on, "tracking_reference": number}
+    if scan is None:
+        return _step(erequest=erequest, to_status=Status.POSTED, clerk=clerk, note=note, changes=changes)
+    if scan.content_type != "application/pdf":
+        raise RequestError(_("The scan of what was posted must be a PDF document."), field="scan")
+    return _with_document(
+        erequest=erequest, clerk=clerk, checked=scan, to_status=Status.POSTED, note=note, changes=changes
+    )
+
+
+def erequest_ready_for_pickup(*, erequest: ERequest, clerk, office: str, hours: str, note: str = "") -> ERequest:
+    """«Έτοιμο για παραλαβή»: the answer waits at `office`, open at `hours`."""
+    if erequest.delivery_method != DeliveryMethod.PICKUP:
+        raise RequestError(_("Only an e-request the citizen asked to pick up can be marked ready for pick-up."))
+    if not office.strip():
+        raise RequestError(_("Write the office where the citizen picks up the answer."), field="office")
+    if not hours.strip():
+        raise RequestError(_("Write the office's opening hours."), field="hours")
+    changes = {"pickup_office": office.strip(), "pickup_hours": hours.strip()}
+    return _step(erequest=erequest, to_status=Status.READY, clerk=clerk, note=note, changes=changes)
+
+
+def erequest_collected(*, erequest: ERequest, clerk, note: str = "") -> ERequest:
+    """«Παραλήφθηκε»: the citizen (or their representative) took the answer from the office."""
+    return _step(erequest=erequest, to_status=Status.COLLECTED, clerk=clerk, note=note)
+
+
+def fee_unpaid(*, erequest: ERequest) -> bool:
+    """An e-request whose type carries a fee waits until the fee is paid before a clerk handles it."""
+    from requests_tracker.models import PayableItem
+
+    return PayableItem.objects.filter(erequest=erequest, status=PayableItem.Status.PAYABLE).exists()
 
 
 def _notify(*, erequest: ERequest, note: str = "", template: str = "requests_tracker/email/erequest_status") -> None:

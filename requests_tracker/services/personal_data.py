@@ -2,7 +2,7 @@
 
 from django.db.models import F
 
-from requests_tracker.models import Attachment, Comment, ERequest, Request, Vote
+from requests_tracker.models import Attachment, Comment, ERequest, PayableItem, Request, Vote
 from requests_tracker.services.shared import attachments_delete
 
 
@@ -60,3 +60,35 @@ def erequests_data_export(user) -> dict:
 
 def erequests_data_erase(user) -> None:
     """E-requests are entries of the municipality's protocol, kept as the archives law says; nothing is erased."""
+
+
+def payments_data_export(user) -> dict:
+    items = PayableItem.objects.filter(citizen=user).select_related("municipality").prefetch_related("payments")
+    return {
+        "payable_items": [
+            {
+                "municipality": item.municipality.slug,
+                "description": item.description_el,
+                "amount_cents": item.amount_cents,
+                "rf_reference": item.rf_reference,
+                "due_date": item.due_date.isoformat(),
+                "status": item.status,
+                "payments": [
+                    {
+                        "method": payment.method,
+                        "amount_cents": payment.amount_cents,
+                        "reference": payment.external_id,
+                        "paid_at": payment.paid_at.isoformat(),
+                        "receipt_number": payment.receipt_number,
+                        "refund": payment.refund_status,
+                    }
+                    for payment in item.payments.all()
+                ],
+            }
+            for item in items
+        ]
+    }
+
+
+def payments_data_erase(user) -> None:
+    """Payments are the municipality's accounting records, kept as the law on public accounts says."""

@@ -73,6 +73,8 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
             initial["type"] = int(type_id)
         form = ERequestForm(municipality=municipality, initial=initial)
     types = list(selectors.erequest_types_list(municipality=municipality))
+    chosen = form["type"].value()
+    chosen_type = next((t for t in types if str(t.pk) == str(chosen)), None)
     return render(
         request,
         "requests_tracker/erequests/form.html",
@@ -81,6 +83,9 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
             "form": form,
             "staged": staged,
             "types": types,
+            # Only the methods the chosen kind allows are offered (the script keeps this true when it changes).
+            "allowed_methods": chosen_type.delivery_methods if chosen_type else DeliveryMethod.values,
+            "delivery_by_type": {str(t.pk): t.delivery_methods for t in types},
             "max_file_size": uploads.MAX_FILE_SIZE,
         },
         status=400 if form.errors else 200,
@@ -101,5 +106,6 @@ def erequest_detail(request: HttpRequest, municipality_slug: str, public_id: UUI
             "attachments": list(erequest.attachments.exclude(pk=erequest.answer_id or 0)),
             "timeline": list(erequest.timeline.select_related("changed_by")),
             "answer_downloadable": erequest.answer_id and erequest.delivery_method == DeliveryMethod.ELECTRONIC,
+            "fee": selectors.erequest_fee(erequest=erequest),
         },
     )

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.selectors import municipality_get
 from requests_tracker import selectors, services, uploads
-from requests_tracker.forms import AnswerForm, DispatchForm, RejectForm, StepForm
-from requests_tracker.models import ERequest, ERequestType
+from requests_tracker.forms import AnswerForm, DispatchForm, PickupReadyForm, RejectForm, StepForm
+from requests_tracker.models import DeliveryMethod, ERequest, ERequestType
 
 
 def erequest_clerk_required(view):
@@ -62,6 +62,16 @@ def queue(request, municipality):
 
 
 def _manage_page(request, municipality, erequest, status=200, **forms):
+    fee = selectors.erequest_fee(erequest=erequest)
+    fee_waiting = fee is not None and fee.is_payable
+    may_decide = erequest.status in services.STEPS_FROM[ERequest.Status.ANSWERED] and not fee_waiting
+    last_pickup = (
+        ERequest.objects.filter(department=erequest.department)
+        .exclude(pickup_office="")
+        .order_by("-updated_at")
+        .values("pickup_office", "pickup_hours")
+        .first()
+    ) or {}
     context = {
         "municipality": municipality,
         "erequest": erequest,
@@ -70,9 +80,18 @@ def _manage_page(request, municipality, erequest, status=200, **forms):
         "step_form": StepForm(),
         "answer_form": AnswerForm(),
         "reject_form": RejectForm(),
-        "dispatch_form": DispatchForm(initial={"dispatched_on": timezone.localdate()}),
-        "may_step": erequest.status in services.STEPS_FROM[ERequest.Status.IN_PROGRESS],
-        "may_decide": erequest.status in services.STEPS_FROM[ERequest.Status.ANSWERED],
+        "dispatch_form": DispatchForm(initial={"dispatched_on": timezone.localdate(timezone.now(), municipality.zone)}),
+        "pickup_form": PickupReadyForm(
+            initial={"office": last_pickup.get("pickup_office", ""), "hours": last_pickup.get("pickup_hours", "")}
+        ),
+        "fee": fee,
+        "may_step": erequest.status in services.STEPS_FROM[ERequest.Status.IN_PROGRESS] and not fee_waiting,
+        "may_decide": may_decide,
+        "may_answer": may_decide and erequest.delivery_method == DeliveryMethod.ELECTRONIC,
+        "may_post": may_decide and erequest.delivery_method == DeliveryMethod.POST,
+        "may_ready": may_decide and erequest.delivery_method == DeliveryMethod.PICKUP,
+        "may_collect": erequest.status == ERequest.Status.READY,
+        "may_reject": erequest.status in services.STEPS_FROM[ERequest.Status.REJECTED],
         **forms,
     }
     return render(request, "requests_tracker/erequests/staff_manage.html", context, status=status)
@@ -122,8 +141,9 @@ def answer(request, municipality, public_id: UUID):
             services.erequest_answer(
                 erequest=erequest, clerk=request.user, checked=checked, note=form.cleaned_data["note"]
             )
-        except ValidationError as error:
-            form.add_error("document", " ".join(error.messages))
+        except ValidationError:
+            # upload_check speaks to citizens (photos, documents); a clerk is told what the answer must be.
+            form.add_error("document", str(services.ANSWER_NOT_PDF))
         except services.RequestError as error:
             form.add_error("document", str(error))
         else:
@@ -153,19 +173,62 @@ def reject(request, municipality, public_id: UUID):
 @require_POST
 @erequest_clerk_required
 def dispatch(request, municipality, public_id: UUID):
+    """«Καταγραφή αποστολής»: the day the answer was posted and its registered-mail number."""
     erequest = _get(request, municipality, public_id)
-    form = DispatchForm(request.POST)
+    form = DispatchForm(request.POST, request.FILES)
     if form.is_valid():
+        data = form.cleaned_data
         try:
+            scan = uploads.upload_check(data["scan"]) if data["scan"] else None
             services.erequest_dispatch_record(
                 erequest=erequest,
                 clerk=request.user,
-                dispatched_on=form.cleaned_data["dispatched_on"],
-                tracking_reference=form.cleaned_data["tracking_reference"],
+                dispatched_on=data["dispatched_on"],
+                tracking_reference=data["tracking_reference"],
+                scan=scan,
+                note=data["note"],
+            )
+        except ValidationError:
+            form.add_error("scan", _("The scan of what was posted must be a PDF document."))
+        except services.RequestError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("The dispatch has been recorded; the citizen has been told."))
+            return _back(municipality, erequest)
+    erequest.refresh_from_db()
+    return _manage_page(request, municipality, erequest, status=400, dispatch_form=form)
+
+
+@require_POST
+@erequest_clerk_required
+def ready(request, municipality, public_id: UUID):
+    """«Έτοιμο για παραλαβή», with the office and its hours."""
+    erequest = _get(request, municipality, public_id)
+    form = PickupReadyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.erequest_ready_for_pickup(
+                erequest=erequest, clerk=request.user, office=data["office"], hours=data["hours"], note=data["note"]
             )
         except services.RequestError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            messages.success(request, _("The dispatch has been recorded."))
+            messages.success(request, _("The answer is ready for pick-up; the citizen has been told."))
             return _back(municipality, erequest)
-    return _manage_page(request, municipality, erequest, status=400, dispatch_form=form)
+    erequest.refresh_from_db()
+    return _manage_page(request, municipality, erequest, status=400, pickup_form=form)
+
+
+@require_POST
+@erequest_clerk_required
+def collected(request, municipality, public_id: UUID):
+    """«Παραλήφθηκε»."""
+    erequest = _get(request, municipality, public_id)
+    try:
+        services.erequest_collected(erequest=erequest, clerk=request.user)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Recorded: the citizen has collected the answer."))
+    return _back(municipality, erequest)

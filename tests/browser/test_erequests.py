@@ -77,32 +77,29 @@ def test_file_get_a_number_clerk_answers_citizen_downloads(
     assert Path(download.path()).read_bytes() == ANSWER
 
 
-def test_building_permit_copy_is_never_sent_by_post(page, live_server, verified, erequest_types):
+def test_the_form_offers_only_what_the_kind_allows(page, live_server, verified, erequest_types):
+    """«Ταχυδρομικά» is not offered for a building-permit copy; the postal address appears only for post."""
     login_as(page, live_server, verified)
     page.goto(live_server.url + f"/requests/chania/e/new/?type={erequest_types['permit_copy'].pk}")
+    expect(page.get_by_label("Ταχυδρομικά")).to_be_hidden()
+    expect(page.get_by_label("Ταχυδρομική διεύθυνση")).to_be_hidden()
+    assert_accessible(page)
+    page.get_by_label("Είδος αίτησης").select_option(str(erequest_types["residence"].pk))
+    page.get_by_label("Ταχυδρομικά").check()
+    expect(page.get_by_label("Ταχυδρομική διεύθυνση")).to_be_visible()
+    page.get_by_label("Είδος αίτησης").select_option(str(erequest_types["permit_copy"].pk))
+    expect(page.get_by_label("Ταχυδρομικά")).to_be_hidden()
+    expect(page.get_by_label("Ταχυδρομική διεύθυνση")).to_be_hidden()
+
     page.get_by_label("Θέμα").fill("Αντίγραφο κάτοψης")
     page.get_by_label("Περιγραφή").fill("Για την πώληση του ακινήτου.")
-    page.get_by_label("Ταχυδρομικά").check()
-    page.get_by_label("Ταχυδρομική διεύθυνση").fill("Κυδωνίας 29, 73135 Χανιά")
+    page.get_by_label("Παραλαβή από το γραφείο").check()
     page.locator("#id_files").set_input_files(
         [{"name": "συμβόλαιο.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
     )
     page.get_by_role("button", name="Υποβολή e-αιτήματος").click()
-
-    expect(page.locator("#delivery_method-errors")).to_contain_text(
-        "«Αντίγραφο από φάκελο οικοδομικής άδειας»: δεν είναι δυνατή η παράδοση με τον τρόπο «ταχυδρομικά»"
-    )
-    # Nothing typed or uploaded is lost.
-    expect(page.get_by_label("Θέμα")).to_have_value("Αντίγραφο κάτοψης")
-    expect(page.get_by_label("Ταχυδρομική διεύθυνση")).to_have_value("Κυδωνίας 29, 73135 Χανιά")
-    expect(page.locator("#staged-files li")).to_contain_text("συμβόλαιο.pdf")
-    assert_accessible(page)
-    assert not ERequest.objects.exists()
-
-    page.get_by_label("Παραλαβή από το γραφείο").check()
-    page.get_by_role("button", name="Υποβολή e-αιτήματος").click()
     expect(page.locator(".status-badge")).to_have_text("Πρωτοκολλήθηκε")
-    assert ERequest.objects.get().attachments.count() == 1
+    assert ERequest.objects.get().delivery_method == "pickup"
 
 
 def test_an_unverified_citizen_is_sent_to_the_verification_page(page, live_server, citizen, erequest_types):

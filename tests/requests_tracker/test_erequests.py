@@ -228,24 +228,6 @@ def test_the_citizen_reads_the_reason_for_a_rejection(verified, erequest_types, 
     assert "Λείπει το τοπογραφικό." in client_for(verified).get(url(erequest)).content.decode()
 
 
-def test_post_dispatch_is_recorded_and_the_answer_is_not_downloadable(
-    verified, erequest_types, erequest_clerk, django_capture_on_commit_callbacks
-):
-    erequest = file_erequest(verified, erequest_types["land_use"], delivery_method="post", postal_address="Οδός 1")
-    checked = uploads.upload_check(upload("answer.pdf", PDF_BYTES))
-    services.erequest_answer(erequest=erequest, clerk=erequest_clerk, checked=checked)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(erequest_clerk).post(
-            url(erequest, "manage") + "dispatch/",
-            {"dispatched_on": "2026-11-23", "tracking_reference": "EL123456789GR"},
-        )
-    assert response.status_code == 302
-    erequest.refresh_from_db()
-    assert (erequest.dispatched_on, erequest.tracking_reference) == (date(2026, 11, 23), "EL123456789GR")
-    assert "EL123456789GR" in mail.outbox[-1].body
-    assert client_for(verified).get(f"/requests/files/{erequest.answer.public_id}/").status_code == 404
-
-
 def test_an_electronic_answer_is_downloaded_and_never_cached(verified, erequest_types, erequest_clerk):
     erequest = file_erequest(verified, erequest_types["land_use"])
     checked = uploads.upload_check(upload("answer.html", PDF_BYTES))
