@@ -46,7 +46,10 @@ class CommentForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Request.Status.choices)
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(value, label) for value, label in Request.Status.choices if value in Request.WORKFLOW],
+    )
     resolution = forms.ChoiceField(
         label=_("Resolution (when closing)"), choices=[("", "—"), *Request.Resolution.choices], required=False
     )

@@ -3,9 +3,11 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,42 @@ def code_generate(prefix: str) -> str:
 
 def code_prefix(municipality: Municipality) -> str:
     return (municipality.slug.replace("-", "")[:3] or "REQ").upper()
+
+
+# An ICU collation made by migration 0008: Greek alphabetical order, accents and case at a lower level.
+TITLE_COLLATION = "requests_el"
+# Functions made by migration 0008 (IMMUTABLE wrappers around unaccent, so that an index may use them).
+NORMALISE_FUNCTION = "requests_search_normalise"
+DOCUMENT_FUNCTION = "requests_search_document"
+
+
+class SearchNormalise(Func):
+    """Lower case, no accents or diaeresis, final sigma as sigma: «ΛΑΚΚΟΥΒΑ», «λακκούβα» and «λακκουβα» are one."""
+
+    function = NORMALISE_FUNCTION
+    output_field = models.TextField()
+
+
+class SearchDocument(Func):
+    """A request's title and description, normalised like SearchNormalise; what the trigram index holds."""
+
+    function = DOCUMENT_FUNCTION
+    output_field = models.TextField()
+
+    def __init__(self, **extra):
+        super().__init__(F("title"), F("description"), **extra)
+
+
+def status_rank():
+    """The status's place in the workflow (Registered 0 … Closed 3, Withdrawn last), for sorting."""
+    return Case(
+        When(status="registered", then=Value(0)),
+        When(status="acknowledged", then=Value(1)),
+        When(status="in_progress", then=Value(2)),
+        When(status="closed", then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
 
 
 # A category's colour is written into a style attribute: only «#rrggbb», never anything a browser would parse further.
@@ -77,6 +115,8 @@ class Request(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         IN_PROGRESS = "in_progress", _("In progress")
         CLOSED = "closed", _("Closed")
+        # The citizen's own withdrawal: kept for the record (timeline, votes, comments), out of the public list.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Resolution(models.TextChoices):
         RESOLVED = "resolved", _("resolved")
@@ -90,13 +130,18 @@ class Request(models.Model):
         Status.ACKNOWLEDGED: "text-bg-warning",
         Status.IN_PROGRESS: "text-bg-primary",
         Status.CLOSED: "text-bg-success",
+        Status.WITHDRAWN: "text-bg-secondary",
     }
     STATUS_PIN_COLOURS = {
         Status.REGISTERED: "#dc3545",
         Status.ACKNOWLEDGED: "#ffc107",
         Status.IN_PROGRESS: "#0d6efd",
         Status.CLOSED: "#198754",
+        Status.WITHDRAWN: "#6c757d",
     }
+    # The workflow's order (the guide's «Πορεία διεκπεραίωσης»), not the codes' alphabetical one.
+    WORKFLOW = (Status.REGISTERED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.CLOSED)
+    FINISHED = (Status.CLOSED, Status.WITHDRAWN)
 
     code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -168,6 +213,11 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["municipality", "latitude", "longitude"], name="requests_location_idx"),
             models.Index(fields=["municipality", "status", "-created_at"], name="requests_status_idx"),
+            # Greek alphabetical order whatever the database's default collation (ORDER BY title COLLATE …).
+            models.Index(F("municipality"), Collate("title", TITLE_COLLATION), name="requests_title_el_idx"),
+            models.Index(F("municipality"), status_rank(), F("created_at").desc(), name="requests_status_rank_idx"),
+            # Accent-, case- and final-sigma-insensitive search (LIKE '%…%' served by a trigram index).
+            GinIndex(OpClass(SearchDocument(), name="gin_trgm_ops"), name="requests_search_trgm_idx"),
         ]
 
     def __str__(self) -> str:
@@ -183,7 +233,11 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != self.Status.CLOSED
+        return self.status not in self.FINISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class Vote(models.Model):

@@ -8,18 +8,24 @@ open311           what the Open311 API lists
 
 from requests_tracker.selectors.citizen_requests import (
     PAGE_SIZES,
+    PUBLIC_STATUSES,
     SORTS,
+    STAFF_PAGE_SIZE,
+    STAFF_SORTS,
     STATUS_FILTERS,
     ListFilters,
+    StaffFilters,
     categories_list,
     comments_visible,
     is_clerk,
     map_pins,
+    overdue_before,
     request_detail_parts,
     request_get,
     requests_filtered,
     requests_list,
     staff_queue,
+    text_search,
 )
 from requests_tracker.selectors.erequests import (
     QUEUE_STATUSES,
@@ -40,10 +46,14 @@ from requests_tracker.selectors.shared import attachment_get_for_user, staged_at
 
 __all__ = [
     "PAGE_SIZES",
+    "PUBLIC_STATUSES",
     "QUEUE_STATUSES",
     "SORTS",
+    "STAFF_PAGE_SIZE",
+    "STAFF_SORTS",
     "STATUS_FILTERS",
     "ListFilters",
+    "StaffFilters",
     "attachment_get_for_user",
     "categories_list",
     "clerk_departments",
@@ -61,6 +71,7 @@ __all__ = [
     "may_see_file",
     "open311_requests",
     "open311_services",
+    "overdue_before",
     "postal_address_suggest",
     "request_detail_parts",
     "request_get",
@@ -68,4 +79,5 @@ __all__ = [
     "requests_list",
     "staff_queue",
     "staged_attachments",
+    "text_search",
 ]

@@ -21,7 +21,7 @@ from requests_tracker.models import (
     code_generate,
     code_prefix,
 )
-from requests_tracker.services.shared import NotEditable, RequestError, timeline_transition
+from requests_tracker.services.shared import NotEditable, RequestError, StatusChanged, timeline_transition
 
 Status = Request.Status
 Resolution = Request.Resolution
@@ -180,21 +180,29 @@ def request_update(
     return citizen_request
 
 
-def request_withdraw(*, citizen_request: Request, user) -> None:
+def request_withdraw(*, citizen_request: Request, user, note: str = "") -> Request:
+    """The reporter takes back a request still Registered: it becomes Withdrawn, nothing is deleted.
+
+    Compare-and-swap on Registered (no clerk can take it up in between); its photos, votes and comments stay for the
+    record, the timeline shows the step, and Open311 reports it closed. It leaves the public list.
+    """
     if citizen_request.reporter_id != getattr(user, "pk", None):
         raise NotEditable(_("Only the citizen who filed a request may withdraw it."))
-    with transaction.atomic():
-        # The status in the filter makes the check and the delete one statement: no clerk can slip in between.
-        deleted, _rows = Request.objects.filter(pk=citizen_request.pk, status=Status.REGISTERED).delete()
-        if not deleted:
-            raise NotEditable(_("This request can no longer be withdrawn: the municipality has already taken it up."))
-        audit_log(
-            action="requests.request.withdrawn",
+    try:
+        timeline_transition(
             target=citizen_request,
+            from_status=Status.REGISTERED,
+            to_status=Status.WITHDRAWN,
             actor=user,
-            municipality=citizen_request.municipality,
-            data={"code": citizen_request.code},
+            note=note,
+            audit_action="requests.request.withdrawn",
         )
+    except StatusChanged as error:
+        raise NotEditable(
+            _("This request can no longer be withdrawn: the municipality has already taken it up.")
+        ) from error
+    citizen_request.refresh_from_db()
+    return citizen_request
 
 
 def attachments_attach(*, citizen_request: Request, attachments, user) -> None:
@@ -225,11 +233,13 @@ def status_change(
     needs the original. The reporter and every voter are e-mailed, each in their own language, after the commit.
     """
     from_status = citizen_request.status
-    if to_status not in Status.values:
+    if from_status == Status.WITHDRAWN:
+        raise RequestError(_("Its citizen has withdrawn this request; it stays as it is, for the record."))
+    if to_status not in Request.WORKFLOW:
         raise RequestError(_("Unknown status."))
     if to_status == from_status:
         raise RequestError(_("The request already has this status."))
-    order = list(Status.values)
+    order = list(Request.WORKFLOW)
     if order.index(to_status) < order.index(from_status) and not note.strip():
         raise RequestError(_("Write a note to say why the request moves back."))
     if to_status == Status.CLOSED:
@@ -258,22 +268,29 @@ def status_change(
             },
         )
         citizen_request.refresh_from_db()
-        _status_notify(citizen_request=citizen_request, note=note.strip())
+        _followers_notify(
+            citizen_request=citizen_request,
+            template="requests_tracker/email/status_changed",
+            context={"note": note.strip()},
+        )
     return citizen_request
 
 
-def _status_notify(*, citizen_request: Request, note: str) -> None:
+def _followers_notify(*, citizen_request: Request, template: str, context: dict, exclude_pk=None) -> None:
+    """E-mail the reporter and every voter, each in their own language, after the commit (the outbox)."""
     from accounts.models import User
 
     recipients = User.objects.filter(is_active=True).exclude(email="")
     recipients = recipients.filter(pk=citizen_request.reporter_id) | recipients.filter(
         request_votes__request=citizen_request
     )
+    if exclude_pk is not None:
+        recipients = recipients.exclude(pk=exclude_pk)
     for user in recipients.distinct():
         email_enqueue(
             to=[user.email],
-            template="requests_tracker/email/status_changed",
-            context={"citizen_request": citizen_request, "note": note, "recipient": user},
+            template=template,
+            context={"citizen_request": citizen_request, "recipient": user, **context},
             language=user.language,
         )
 
@@ -316,6 +333,8 @@ def vote_add(*, citizen_request: Request, citizen) -> bool:
     """True if the vote was counted; voting twice changes nothing. Never on one's own request."""
     if citizen_request.reporter_id == citizen.pk:
         raise RequestError(_("You filed this request yourself, so you cannot vote for it."))
+    if citizen_request.is_withdrawn:
+        raise RequestError(_("This request has been withdrawn; file a new one if the problem is still there."))
     with transaction.atomic():
         _vote, created = Vote.objects.get_or_create(request=citizen_request, citizen=citizen)
         if created:
@@ -341,6 +360,14 @@ def comment_add(*, citizen_request: Request, author, body: str, is_staff_reply: 
             request=citizen_request, author=author, body=body, is_staff_reply=is_staff_reply
         )
         Request.objects.filter(pk=citizen_request.pk).update(comment_count=F("comment_count") + 1)
+        if is_staff_reply:
+            # «Απάντηση εκ μέρους του δήμου» reaches the reporter and the voters like a status change does.
+            _followers_notify(
+                citizen_request=citizen_request,
+                template="requests_tracker/email/staff_reply",
+                context={"reply": body},
+                exclude_pk=getattr(author, "pk", None),
+            )
     return comment
 
 

@@ -1,5 +1,7 @@
 """JSON endpoints for the pages' scripts: address candidates, map pins, staged uploads."""
 
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
@@ -15,8 +17,9 @@ from requests_tracker.geocoding import GeocoderUnavailable, geocode
 @require_GET
 def geocode_json(request: HttpRequest, municipality_slug: str) -> JsonResponse:
     municipality = municipality_get(slug=municipality_slug)
+    query = "".join(char for char in request.GET.get("q", "") if char.isprintable())
     try:
-        places = geocode(query=request.GET.get("q", ""), municipality=municipality)
+        places = geocode(query=query, municipality=municipality)
     except GeocoderUnavailable:
         return JsonResponse(
             {
@@ -41,6 +44,13 @@ def map_json(request: HttpRequest, municipality_slug: str) -> JsonResponse:
         zoom = int(request.GET.get("zoom", municipality.map_zoom))
     except ValueError:
         return JsonResponse({"error": "bbox=south,west,north,east and zoom are required"}, status=400)
+    # float() takes "nan" and "inf": compared with a numeric column they make PostgreSQL fail, so refuse them here.
+    if not all(math.isfinite(value) for value in (south, west, north, east)) or not (
+        -90 <= south <= 90 and -90 <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180
+    ):
+        return JsonResponse(
+            {"error": "bbox must be finite degrees: latitudes -90 to 90, longitudes -180 to 180"}, status=400
+        )
     filters = selectors.ListFilters.from_query(request.GET)
     pins = selectors.map_pins(
         municipality=municipality, filters=filters, user=request.user, bbox=(south, west, north, east), zoom=zoom

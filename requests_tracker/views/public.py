@@ -43,7 +43,7 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "categories": selectors.categories_list(municipality=municipality),
-            "statuses": Request.Status.choices,
+            "statuses": [(value, Request.Status(value).label) for value in selectors.PUBLIC_STATUSES],
             "sorts": [
                 ("-date", _("Newest first")),
                 ("date", _("Oldest first")),
@@ -175,17 +175,31 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_withdraw(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    """A confirmation page first (GET); its button (POST) withdraws. Nothing is deleted."""
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
-    try:
-        services.request_withdraw(citizen_request=citizen_request, user=request.user)
-    except services.RequestError as error:
-        messages.error(request, str(error))
+    if citizen_request.reporter_id != request.user.pk:
         return redirect(citizen_request_url(citizen_request))
-    messages.success(request, _("Your request %(code)s has been withdrawn.") % {"code": citizen_request.code})
-    return redirect("requests_tracker:start", municipality_slug=municipality.slug)
+    if not citizen_request.is_editable:
+        messages.warning(request, locked_reason(citizen_request))
+        return redirect(citizen_request_url(citizen_request))
+    if request.method == "POST":
+        try:
+            services.request_withdraw(
+                citizen_request=citizen_request, user=request.user, note=request.POST.get("reason", "")[:500]
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your request %(code)s has been withdrawn.") % {"code": citizen_request.code})
+        return redirect(citizen_request_url(citizen_request))
+    return render(
+        request,
+        "requests_tracker/withdraw_confirm.html",
+        {"municipality": municipality, "citizen_request": citizen_request},
+    )
 
 
 def citizen_request_url(citizen_request: Request) -> str:
@@ -196,6 +210,8 @@ def citizen_request_url(citizen_request: Request) -> str:
 
 
 def locked_reason(citizen_request: Request) -> str:
+    if citizen_request.is_withdrawn:
+        return _("You have withdrawn this request. It is kept for the record; you can still add a comment.")
     return _(
         "This request can no longer be edited or withdrawn: the municipality has already taken it up "
         "(status: %(status)s). You can still add a comment."
