@@ -46,7 +46,7 @@ def text_search(queryset: QuerySet[Request], text: str) -> QuerySet[Request]:
     Both sides go through the same database function, and the trigram index on the document serves the LIKE.
     """
     return queryset.alias(search_document=SearchDocument()).filter(
-        Q(search_document__contains=SearchNormalise(Value(text))) | Q(code__iexact=text)
+        Q(search_document__contains=SearchNormalise(Value(text))) | Q(code=text.upper())
     )
 
 

@@ -240,7 +240,7 @@ def test_the_citizens_file_name_is_cleaned_and_never_reaches_the_disk(client, re
 
 @pytest.fixture
 def two_requests(reporter, neighbour, categories):
-    make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος")
+    make_request(reporter, categories["bins"], title="Ξεχειλισμένος κάδος", description="Δεν έχει αδειάσει.")
     make_request(neighbour, categories["potholes"], title="Λακκούβα")
 
 
@@ -422,11 +422,13 @@ def test_a_stranger_cannot_edit(client, reporter, categories, thessaloniki):
     assert response.status_code == 302 and Request.objects.get().title == citizen_request.title
 
 
-def test_withdraw_while_registered(client, reporter, categories):
+def test_withdraw_while_registered_keeps_the_request(client, reporter, categories):
     citizen_request = make_request(reporter, categories["bins"])
     client.force_login(reporter)
     response = client.post(reverse("requests_tracker:withdraw", args=["thessaloniki", citizen_request.code]))
-    assert response.status_code == 302 and not Request.objects.exists()
+    assert response.status_code == 302
+    citizen_request.refresh_from_db()
+    assert citizen_request.status == Request.Status.WITHDRAWN
 
 
 def test_admin_is_scoped_to_the_clerks_municipality(client, reporter, categories, chania):
