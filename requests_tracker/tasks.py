@@ -28,7 +28,14 @@ def erequests_number_pending() -> int:
     return len(pending)
 
 
+@shared_task
+def staged_uploads_purge() -> int:
+    """Uploads staged on the request form and never filed: deleted a day later (quota relief, no orphans on disk)."""
+    return services.staged_uploads_purge()
+
+
 @current_app.on_after_finalize.connect
 def _schedule(sender, **kwargs):
     # Our own beat entry, so that portal/celery.py need not know this app.
     sender.add_periodic_task(300.0, erequests_number_pending.s(), name="requests-erequests-number-pending")
+    sender.add_periodic_task(3600.0, staged_uploads_purge.s(), name="requests-staged-uploads-purge")

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.models import Municipality
-from requests_tracker import selectors
+from requests_tracker import selectors, throttle
 from requests_tracker import services as request_services
 from requests_tracker.geocoding import as_decimal
 from requests_tracker.models import Category, Request
@@ -231,6 +231,8 @@ def _degrees(value: str, *, limit: int) -> Decimal | None:
 
 def _create(request, *, fmt):
     municipality = _jurisdiction(request)
+    if not throttle.allowed(request, action="open311_post"):
+        raise Open311Error(429, "Too many requests; try again later")
     latitude = _degrees(request.POST.get("lat", ""), limit=90)
     longitude = _degrees(request.POST.get("long", ""), limit=180)
     created = request_services.open311_request_create(

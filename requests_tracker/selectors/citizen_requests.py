@@ -1,5 +1,6 @@
 """Reads for citizen requests: the filtered list, map pins clustered on a grid, the detail page, the staff queue."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -173,6 +174,40 @@ def map_pins(
             )
         pins.append(pin)
     return pins
+
+
+NEARBY_METRES = 150
+METRES_PER_DEGREE = 111_000
+
+
+def nearby_open(
+    *, municipality: Municipality, category_id: int, latitude: float, longitude: float, limit: int = 5
+) -> list[dict]:
+    """Open requests of the same category within NEARBY_METRES, nearest first: «vote for it instead» (FixMyStreet).
+
+    A bounding box on the location index, then the exact distance on the few rows it leaves.
+    """
+    dlat = NEARBY_METRES / METRES_PER_DEGREE
+    dlng = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    rows = (
+        Request.objects.filter(
+            municipality=municipality,
+            category_id=category_id,
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlng, longitude + dlng),
+        )
+        .exclude(status__in=Request.FINISHED)
+        .values("code", "title", "status", "vote_count", "latitude", "longitude")[:200]
+    )
+    found = []
+    for row in rows:
+        north = (float(row["latitude"]) - latitude) * METRES_PER_DEGREE
+        east = (float(row["longitude"]) - longitude) * METRES_PER_DEGREE * math.cos(math.radians(latitude))
+        distance = math.hypot(north, east)
+        if distance <= NEARBY_METRES:
+            found.append({**row, "distance": round(distance)})
+    found.sort(key=lambda row: row["distance"])
+    return found[:limit]
 
 
 def request_get(*, municipality: Municipality, code: str) -> Request:

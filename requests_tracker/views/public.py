@@ -9,13 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.selectors import municipality_get
-from requests_tracker import selectors, services, uploads
+from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.forms import CommentForm, RequestForm
 from requests_tracker.geocoding import municipality_area
 from requests_tracker.models import Request
+
+TOO_MANY = gettext_lazy("You have sent too many in a short time. Please wait a few minutes and try again.")
 
 
 def map_context(municipality) -> dict:
@@ -65,7 +68,11 @@ def stage_files(request, form) -> list:
     staged = selectors.staged_attachments(user=request.user, ids=request.POST.getlist("attachment"))
     for file in request.FILES.getlist("files"):
         try:
+            services.staged_quota_check(user=request.user, adding=file.size)
             checked = uploads.upload_check(file)
+            services.staged_duplicate_check(
+                user=request.user, checked=checked, staged_ids=[attachment.pk for attachment in staged]
+            )
             staged.append(
                 services.attachment_stage(
                     user=request.user, checked=checked, staged_ids=[attachment.pk for attachment in staged]
@@ -79,6 +86,10 @@ def stage_files(request, form) -> list:
 
 
 def _request_form_page(request, municipality, form, staged, *, citizen_request=None) -> HttpResponse:
+    if request.method == "POST":
+        token = request.POST.get("address_token", "")
+    else:  # an edit starts from the saved address, which the geocoder gave (or nothing)
+        token = services.address_token(citizen_request.address) if citizen_request and citizen_request.address else ""
     return render(
         request,
         "requests_tracker/form.html",
@@ -87,6 +98,7 @@ def _request_form_page(request, municipality, form, staged, *, citizen_request=N
             "form": form,
             "staged": staged,
             "citizen_request": citizen_request,
+            "address_token": token,
             "max_files": uploads.MAX_FILES,
             "max_file_size": uploads.MAX_FILE_SIZE,
             **map_context(municipality),
@@ -114,6 +126,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
                     latitude=data["latitude"],
                     longitude=data["longitude"],
                     address=data["address"],
+                    address_token=request.POST.get("address_token", ""),
                     attachments=staged,
                 )
             except services.RequestError as error:
@@ -152,6 +165,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
                     latitude=data["latitude"],
                     longitude=data["longitude"],
                     address=data["address"],
+                    address_token=request.POST.get("address_token", ""),
                     attachments=staged,
                 )
             except services.RequestError as error:
@@ -249,6 +263,9 @@ def _detail_page(request, municipality, citizen_request, comment_form, status=20
 def vote(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
+    if not throttle.allowed(request, action="vote"):
+        messages.error(request, TOO_MANY)
+        return redirect(citizen_request_url(citizen_request))
     try:
         if request.POST.get("action") == "remove":
             services.vote_remove(citizen_request=citizen_request, citizen=request.user)
@@ -268,6 +285,9 @@ def comment(request: HttpRequest, municipality_slug: str, code: str) -> HttpResp
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     form = CommentForm(request.POST)
+    if not throttle.allowed(request, action="comment"):
+        form.add_error(None, TOO_MANY)
+        return _detail_page(request, municipality, citizen_request, form, status=429)
     if form.is_valid():
         try:
             services.comment_add(
