@@ -4,6 +4,7 @@ from requests_tracker.views import api, erequests, erequests_staff, files, publi
 
 app_name = "requests_tracker"
 urlpatterns = [
+    path("comment-signature/", public.comment_signature, name="comment_signature"),
     path("<slug:municipality_slug>/", public.request_list, name="start"),
     path("<slug:municipality_slug>/new/", public.request_create, name="create"),
     path("<slug:municipality_slug>/map.json", api.map_json, name="map_json"),

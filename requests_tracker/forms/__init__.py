@@ -1,6 +1,13 @@
 """Forms, by domain; every form is re-exported here."""
 
-from requests_tracker.forms.citizen_requests import CategoryForm, CommentForm, DepartmentForm, RequestForm, StatusForm
+from requests_tracker.forms.citizen_requests import (
+    CategoryForm,
+    CommentForm,
+    CommentSignatureForm,
+    DepartmentForm,
+    RequestForm,
+    StatusForm,
+)
 from requests_tracker.forms.erequests import AnswerForm, DispatchForm, ERequestForm, RejectForm, StepForm
 from requests_tracker.forms.shared import MultipleFileField, MultipleFileInput
 
@@ -8,6 +15,7 @@ __all__ = [
     "AnswerForm",
     "CategoryForm",
     "CommentForm",
+    "CommentSignatureForm",
     "DepartmentForm",
     "DispatchForm",
     "ERequestForm",

@@ -282,3 +282,36 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class CommentSignature(models.Model):
+    """How a citizen's comments are signed in public: initials by default, or a display name they choose.
+
+    Never the full legal name (a TAXISnet name is the person's official one).
+    """
+
+    class ShownAs(models.TextChoices):
+        INITIALS = "initials", _("My initials")
+        DISPLAY_NAME = "display_name", _("A display name I choose")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="request_comment_signature",
+        verbose_name=_("citizen"),
+    )
+    shown_as = models.CharField(_("comments signed with"), max_length=16, choices=ShownAs.choices)
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("comment signature")
+        verbose_name_plural = _("comment signatures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(shown_as="display_name") | ~Q(display_name=""),
+                name="requests_signature_display_name_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.shown_as

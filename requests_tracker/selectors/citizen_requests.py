@@ -12,7 +12,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from portal.models import Municipality
-from requests_tracker.models import Category, Comment, Request, Vote
+from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
 from requests_tracker.models.citizen_requests import (
     TITLE_COLLATION,
     SearchDocument,
@@ -225,7 +225,9 @@ def request_detail_parts(*, citizen_request: Request, user) -> dict:
     """What the detail and staff pages show; hidden comments reach the page only for the municipality's clerks."""
     is_staff = is_clerk(user=user, municipality=citizen_request.municipality)
     comments = citizen_request.comments.all() if is_staff else comments_visible(citizen_request=citizen_request)
-    comments = comments.select_related("author")
+    comments = list(comments.select_related("author", "author__request_comment_signature"))
+    for comment in comments:
+        comment.signed_as = comment_signature(user=comment.author) if comment.author else ""
     timeline = list(citizen_request.timeline.select_related("changed_by"))
     return {
         "attachments": list(citizen_request.attachments.all()),
@@ -264,6 +266,23 @@ def request_path(*, citizen_request: Request, timeline: list) -> list[PathStep]:
         )
         for index, status in enumerate(path)
     ]
+
+
+def initials(full_name: str) -> str:
+    """«Ελένη Παπαδοπούλου» → «Ε. Π.»; a name already shortened («Ελένη Π.») gives the same."""
+    letters = [part[0].upper() for part in full_name.replace(".", " ").split() if part[:1].isalpha()]
+    return " ".join(f"{letter}." for letter in letters[:3])
+
+
+def comment_signature(*, user) -> str:
+    """How the user's comments are signed in public: their chosen display name, else their initials."""
+    try:
+        chosen = user.request_comment_signature
+    except CommentSignature.DoesNotExist:
+        chosen = None
+    if chosen is not None and chosen.shown_as == CommentSignature.ShownAs.DISPLAY_NAME and chosen.display_name:
+        return chosen.display_name
+    return initials(user.full_name or "") or initials(user.username)
 
 
 def is_clerk(*, user, municipality: Municipality) -> bool:

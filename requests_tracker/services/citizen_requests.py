@@ -17,6 +17,7 @@ from requests_tracker.models import (
     Attachment,
     Category,
     Comment,
+    CommentSignature,
     Request,
     StatusChange,
     Vote,
@@ -470,6 +471,19 @@ def comment_hide(*, comment: Comment, clerk, hidden: bool = True) -> None:
                 actor=clerk,
                 municipality=comment.request.municipality,
             )
+
+
+def comment_signature_set(*, user, shown_as: str, display_name: str = "") -> CommentSignature:
+    """The citizen's choice of how their comments are signed (initials, or a display name of their own)."""
+    display_name = " ".join(display_name.split())[:40]
+    if shown_as not in CommentSignature.ShownAs.values:
+        raise RequestError(_("Choose how your comments are signed."), field="shown_as")
+    if shown_as == CommentSignature.ShownAs.DISPLAY_NAME and not display_name:
+        raise RequestError(_("Type the display name to sign your comments with."), field="display_name")
+    signature, _created = CommentSignature.objects.update_or_create(
+        user=user, defaults={"shown_as": shown_as, "display_name": display_name}
+    )
+    return signature
 
 
 # --- Staff role

@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.selectors import municipality_get
 from requests_tracker import selectors, services, throttle, uploads
-from requests_tracker.forms import CommentForm, RequestForm
+from requests_tracker.forms import CommentForm, CommentSignatureForm, RequestForm
 from requests_tracker.geocoding import municipality_area
 from requests_tracker.models import Request
 
@@ -239,6 +240,37 @@ def request_detail(request: HttpRequest, municipality_slug: str, code: str) -> H
     return _detail_page(request, municipality, citizen_request, CommentForm())
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_signature(request: HttpRequest) -> HttpResponse:
+    """How the citizen's comments are signed in public: initials or a display name, never the full name."""
+    current = getattr(request.user, "request_comment_signature", None) if request.user.is_authenticated else None
+    initial = {
+        "shown_as": current.shown_as if current else "initials",
+        "display_name": getattr(current, "display_name", ""),
+    }
+    form = CommentSignatureForm(request.POST or None, initial=initial)
+    back = url_has_allowed_host_and_scheme(request.GET.get("next", ""), allowed_hosts={request.get_host()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_signature_set(user=request.user, **form.cleaned_data)
+        except services.RequestError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your comments are now signed «%(name)s».")
+                % {"name": selectors.comment_signature(user=request.user)},
+            )
+            return redirect(request.GET["next"] if back else "portal:home")
+    return render(
+        request,
+        "requests_tracker/comment_signature.html",
+        {"form": form, "signature": selectors.comment_signature(user=request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
 def _detail_page(request, municipality, citizen_request, comment_form, status=200) -> HttpResponse:
     parts = selectors.request_detail_parts(citizen_request=citizen_request, user=request.user)
     is_reporter = request.user.is_authenticated and citizen_request.reporter_id == request.user.pk
@@ -251,6 +283,7 @@ def _detail_page(request, municipality, citizen_request, comment_form, status=20
             "comment_form": comment_form,
             "is_reporter": is_reporter,
             "locked_reason": locked_reason(citizen_request) if is_reporter and not citizen_request.is_editable else "",
+            "my_signature": selectors.comment_signature(user=request.user) if request.user.is_authenticated else "",
             **parts,
             **map_context(municipality),
         },
