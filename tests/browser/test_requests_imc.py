@@ -226,3 +226,25 @@ def test_the_staff_desk_shows_map_address_photos_and_finds_by_code(
     expect(page.locator(".request-path-step")).to_have_count(4)
     expect(page.locator(".request-path-step.is-ahead")).to_have_count(3)
     assert_accessible(page)
+
+
+def test_a_citizen_chooses_how_their_comments_are_signed(page, live_server, reporter, neighbour, categories):
+    citizen_request = make_request(neighbour, categories["potholes"])
+    reporter.full_name = "Ελένη Παπαδοπούλου"
+    reporter.save()
+    login_as(page, live_server, reporter)
+    page.goto(live_server.url + f"/requests/thessaloniki/r/{citizen_request.code}/")
+    expect(page.locator("#comment-signature-note")).to_contain_text("Το σχόλιό σας θα υπογραφεί «Ε. Π.»")
+    page.get_by_label("Το σχόλιό σας").fill("Ισχύει.")
+    page.get_by_role("button", name="Αποστολή σχολίου").click()
+    expect(page.locator(".comment")).to_contain_text("Ε. Π.")
+    expect(page.locator(".comment")).not_to_contain_text("Παπαδοπούλου")
+    page.get_by_role("link", name="Αλλαγή του τρόπου υπογραφής των σχολίων").click()
+    assert_accessible(page)
+    page.get_by_label("Ένα όνομα εμφάνισης της επιλογής μου").check()
+    page.get_by_label("Όνομα εμφάνισης", exact=True).fill("Γειτόνισσα")
+    page.get_by_role("button", name="Αποθήκευση").click()
+    expect(page).to_have_url(re.compile(citizen_request.code))
+    expect(page.locator(".comment")).to_contain_text("Γειτόνισσα")
+    expect(page.locator("#comment-signature-note")).to_contain_text("«Γειτόνισσα»")
+    assert_accessible(page)
