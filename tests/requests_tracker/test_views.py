@@ -109,7 +109,8 @@ def test_geocoder_down_still_files_a_request_with_coordinates(client, reporter, 
 
 
 def _post_six_files(client, categories):
-    files = [upload(f"p{index}.png", image_bytes()) for index in range(6)]
+    # Six different photos: the same photo twice is refused as a duplicate (test_imc_services.py).
+    files = [upload(f"p{index}.png", image_bytes(size=(40 + index, 30))) for index in range(6)]
     return client.post(reverse("requests_tracker:create", args=["thessaloniki"]), _form(categories, files=files))
 
 
