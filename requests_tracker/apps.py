@@ -9,6 +9,7 @@ class RequestsTrackerConfig(AppConfig):
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
         from accounts.roles import register_staff_role
+        from portal.celery import beat_register
         from portal.registry import (
             CaseFileSection,
             PortalService,
@@ -25,6 +26,17 @@ class RequestsTrackerConfig(AppConfig):
         register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=EREQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=PAYMENTS_OFFICE)
+        # Beat: e-requests the protocol could not number at filing, card orders and refunds still pending, and
+        # uploads staged on the request form but never filed (deleted a day later).
+        beat_register(
+            "requests-erequests-number-pending", task="requests_tracker.tasks.erequests_number_pending", schedule=300.0
+        )
+        beat_register(
+            "requests-payments-reconcile", task="requests_tracker.tasks.payments_reconcile_pending", schedule=600.0
+        )
+        beat_register(
+            "requests-staged-uploads-purge", task="requests_tracker.tasks.staged_uploads_purge", schedule=3600.0
+        )
 
         register_service(
             PortalService(

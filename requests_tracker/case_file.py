@@ -14,6 +14,7 @@ REQUEST_NEXT_STEPS = {
     Request.Status.ACKNOWLEDGED: gettext_lazy("It has been forwarded to the department responsible."),
     Request.Status.IN_PROGRESS: gettext_lazy("The department is working on it."),
     Request.Status.CLOSED: "",
+    Request.Status.WITHDRAWN: "",
 }
 EREQUEST_NEXT_STEPS = {
     ERequest.Status.SUBMITTED: gettext_lazy("Waiting for its protocol number."),

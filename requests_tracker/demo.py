@@ -89,7 +89,7 @@ def _categories(municipality) -> list[Category]:
 def _requests(municipality, categories, citizens, clerk) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data, deterministic: the same demo every time
     now = timezone.now()
-    statuses = list(Request.Status.values)
+    statuses = list(Request.WORKFLOW)
     centre_lat, centre_lng = float(municipality.map_center_latitude), float(municipality.map_center_longitude)
     requests, steps_of = [], []
     for number in range(REQUESTS):

@@ -102,6 +102,31 @@ def geocode(*, query: str, municipality: Municipality, limit: int = 5) -> list[P
     return places
 
 
+def reverse(*, latitude: float, longitude: float, municipality: Municipality) -> Place | None:
+    """The address at a point (a moved marker), or None when there is none or it is outside the area. Cached."""
+    area = municipality_area(municipality)
+    if not area.contains(latitude, longitude):
+        return None
+    latitude, longitude = round(float(latitude), 5), round(float(longitude), 5)  # about a metre: a cache that hits
+    key = f"geocode-reverse:{latitude}:{longitude}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Place(**cached) if cached else None
+    try:
+        found = _client().reverse((latitude, longitude), exactly_one=True, language="el,en", zoom=18)
+    except GeopyError as error:
+        logger.warning("Geocoder unavailable: %r", error)
+        raise GeocoderUnavailable from error
+    except Exception as error:  # as in geocode(): garbage from a proxy is "unavailable"
+        logger.warning("Reverse geocoder failed: %r", error)
+        raise GeocoderUnavailable from error
+    place = None
+    if found is not None and found.address:
+        place = Place(label=found.address, latitude=latitude, longitude=longitude)
+    cache.set(key, asdict(place) if place else {}, CACHE_SECONDS)
+    return place
+
+
 def first_match(*, query: str, municipality: Municipality) -> Place | None:
     """The place a typed address stands for when nobody picks a candidate (no map, or an Open311 client): the first.
 

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from celery import current_app, shared_task
+from celery import shared_task
 
 from requests_tracker import services
 
@@ -47,8 +47,7 @@ def payments_reconcile_pending() -> dict:
     return services.payments_reconcile()
 
 
-@current_app.on_after_finalize.connect
-def _schedule(sender, **kwargs):
-    # Our own beat entries, so that portal/celery.py need not know this app.
-    sender.add_periodic_task(300.0, erequests_number_pending.s(), name="requests-erequests-number-pending")
-    sender.add_periodic_task(600.0, payments_reconcile_pending.s(), name="requests-payments-reconcile")
+@shared_task
+def staged_uploads_purge() -> int:
+    """Uploads staged on the request form and never filed: deleted a day later (quota relief, no orphans on disk)."""
+    return services.staged_uploads_purge()

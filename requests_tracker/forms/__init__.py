@@ -1,6 +1,13 @@
 """Forms, by domain; every form is re-exported here."""
 
-from requests_tracker.forms.citizen_requests import CategoryForm, CommentForm, DepartmentForm, RequestForm, StatusForm
+from requests_tracker.forms.citizen_requests import (
+    CategoryForm,
+    CommentForm,
+    CommentSignatureForm,
+    DepartmentForm,
+    RequestForm,
+    StatusForm,
+)
 from requests_tracker.forms.erequests import (
     AnswerForm,
     DispatchForm,
@@ -16,6 +23,7 @@ __all__ = [
     "AnswerForm",
     "CategoryForm",
     "CommentForm",
+    "CommentSignatureForm",
     "DepartmentForm",
     "DispatchForm",
     "ERequestForm",

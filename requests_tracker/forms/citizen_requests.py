@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department
 from requests_tracker.forms.shared import attachments_field
-from requests_tracker.models import Category, Request
+from requests_tracker.models import Category, CommentSignature, Request
 
 
 class RequestForm(forms.Form):
@@ -46,7 +46,10 @@ class CommentForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Request.Status.choices)
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(value, label) for value, label in Request.Status.choices if value in Request.WORKFLOW],
+    )
     resolution = forms.ChoiceField(
         label=_("Resolution (when closing)"), choices=[("", "—"), *Request.Resolution.choices], required=False
     )
@@ -69,3 +72,15 @@ class CategoryForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(municipality=municipality)
+
+
+class CommentSignatureForm(forms.Form):
+    shown_as = forms.ChoiceField(
+        label=_("Sign my comments with"), choices=CommentSignature.ShownAs.choices, widget=forms.RadioSelect
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=40,
+        required=False,
+        help_text=_("Shown to everyone instead of your name, e.g. «Γείτονας της Τσιμισκή»."),
+    )

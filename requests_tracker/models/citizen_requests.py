@@ -3,9 +3,11 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,50 @@ def code_generate(prefix: str) -> str:
 
 def code_prefix(municipality: Municipality) -> str:
     return (municipality.slug.replace("-", "")[:3] or "REQ").upper()
+
+
+# An ICU collation made by migration 0008: Greek alphabetical order, accents and case at a lower level.
+TITLE_COLLATION = "requests_el"
+# Functions made by migration 0008 (IMMUTABLE wrappers around unaccent, so that an index may use them).
+NORMALISE_FUNCTION = "requests_search_normalise"
+DOCUMENT_FUNCTION = "requests_search_document"
+
+
+class SearchNormalise(Func):
+    """Lower case, no accents or diaeresis, final sigma as sigma: «ΛΑΚΚΟΥΒΑ», «λακκούβα» and «λακκουβα» are one."""
+
+    function = NORMALISE_FUNCTION
+    output_field = models.TextField()
+
+
+def title_sort_key() -> Collate:
+    """Greek alphabetical order of titles: the normalised title (lower case, no accents, final sigma as sigma)
+    in the `requests_el` collation. With ICU that is Greek order; where PostgreSQL has no ICU (the embedded
+    server of `make run`) `requests_el` is "C", and the normalised Greek letters' code points are already in
+    alphabetical order, so the order is the same."""
+    return Collate(SearchNormalise("title"), TITLE_COLLATION)
+
+
+class SearchDocument(Func):
+    """A request's title and description, normalised like SearchNormalise; what the trigram index holds."""
+
+    function = DOCUMENT_FUNCTION
+    output_field = models.TextField()
+
+    def __init__(self, **extra):
+        super().__init__(F("title"), F("description"), **extra)
+
+
+def status_rank():
+    """The status's place in the workflow (Registered 0 … Closed 3, Withdrawn last), for sorting."""
+    return Case(
+        When(status="registered", then=Value(0)),
+        When(status="acknowledged", then=Value(1)),
+        When(status="in_progress", then=Value(2)),
+        When(status="closed", then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
 
 
 # A category's colour is written into a style attribute: only «#rrggbb», never anything a browser would parse further.
@@ -77,6 +123,8 @@ class Request(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         IN_PROGRESS = "in_progress", _("In progress")
         CLOSED = "closed", _("Closed")
+        # The citizen's own withdrawal: kept for the record (timeline, votes, comments), out of the public list.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Resolution(models.TextChoices):
         RESOLVED = "resolved", _("resolved")
@@ -90,13 +138,18 @@ class Request(models.Model):
         Status.ACKNOWLEDGED: "text-bg-warning",
         Status.IN_PROGRESS: "text-bg-primary",
         Status.CLOSED: "text-bg-success",
+        Status.WITHDRAWN: "text-bg-secondary",
     }
     STATUS_PIN_COLOURS = {
         Status.REGISTERED: "#dc3545",
         Status.ACKNOWLEDGED: "#ffc107",
         Status.IN_PROGRESS: "#0d6efd",
         Status.CLOSED: "#198754",
+        Status.WITHDRAWN: "#6c757d",
     }
+    # The workflow's order (the guide's «Πορεία διεκπεραίωσης»), not the codes' alphabetical one.
+    WORKFLOW = (Status.REGISTERED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.CLOSED)
+    FINISHED = (Status.CLOSED, Status.WITHDRAWN)
 
     code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -168,6 +221,11 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["municipality", "latitude", "longitude"], name="requests_location_idx"),
             models.Index(fields=["municipality", "status", "-created_at"], name="requests_status_idx"),
+            # Greek alphabetical order whatever the database's default collation (see title_sort_key).
+            models.Index(F("municipality"), title_sort_key(), name="requests_title_el_idx"),
+            models.Index(F("municipality"), status_rank(), F("created_at").desc(), name="requests_status_rank_idx"),
+            # Accent-, case- and final-sigma-insensitive search (LIKE '%…%' served by a trigram index).
+            GinIndex(OpClass(SearchDocument(), name="gin_trgm_ops"), name="requests_search_trgm_idx"),
         ]
 
     def __str__(self) -> str:
@@ -183,7 +241,11 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != self.Status.CLOSED
+        return self.status not in self.FINISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class Vote(models.Model):
@@ -228,3 +290,36 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class CommentSignature(models.Model):
+    """How a citizen's comments are signed in public: initials by default, or a display name they choose.
+
+    Never the full legal name (a TAXISnet name is the person's official one).
+    """
+
+    class ShownAs(models.TextChoices):
+        INITIALS = "initials", _("My initials")
+        DISPLAY_NAME = "display_name", _("A display name I choose")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="request_comment_signature",
+        verbose_name=_("citizen"),
+    )
+    shown_as = models.CharField(_("comments signed with"), max_length=16, choices=ShownAs.choices)
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("comment signature")
+        verbose_name_plural = _("comment signatures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(shown_as="display_name") | ~Q(display_name=""),
+                name="requests_signature_display_name_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.shown_as

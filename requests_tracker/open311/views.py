@@ -1,6 +1,8 @@
 """Open311 GeoReport v2: discovery, services and requests, in XML and JSON; jurisdiction_id is the slug."""
 
-from datetime import timedelta
+import math
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from dateutil import parser as dateparser
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.models import Municipality
-from requests_tracker import selectors
+from requests_tracker import selectors, throttle
 from requests_tracker import services as request_services
 from requests_tracker.geocoding import as_decimal
 from requests_tracker.models import Category, Request
@@ -23,12 +25,24 @@ MAX_SPAN = timedelta(days=90)
 def _handle(view):
     def wrapper(request, *args, fmt, **kwargs):
         try:
+            _check_parameters(request, kwargs)
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as problem:
             return error(problem.description, fmt=fmt, status=problem.status)
 
     wrapper.__name__ = view.__name__
     return wrapper
+
+
+def _check_parameters(request, path_values: dict) -> None:
+    """A NUL byte cannot be stored or compared by PostgreSQL: refuse it in any parameter, by name, before the ORM."""
+    for source in (request.GET, request.POST):
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise Open311Error(400, f"{name.replace(chr(0), '')} must not contain NUL characters")
+    for name, value in path_values.items():
+        if "\x00" in str(value):
+            raise Open311Error(400, f"{name} must not contain NUL characters")
 
 
 def _jurisdiction(request) -> Municipality:
@@ -104,8 +118,8 @@ def _as_open311(request, citizen_request: Request, zone) -> dict:
         media_url = request.build_absolute_uri(reverse("requests_tracker:attachment", args=[citizen_request.media_id]))
     return {
         "service_request_id": citizen_request.code,
-        "status": "closed" if citizen_request.status == Request.Status.CLOSED else "open",
-        "status_notes": citizen_request.status_notes or "",
+        "status": "closed" if citizen_request.status in Request.FINISHED else "open",
+        "status_notes": _status_notes(citizen_request),
         "service_name": citizen_request.category.name_el,
         "service_code": citizen_request.category.code,
         "description": citizen_request.description,
@@ -123,14 +137,31 @@ def _as_open311(request, citizen_request: Request, zone) -> dict:
     }
 
 
+def _status_notes(citizen_request: Request) -> str:
+    note = citizen_request.status_notes or ""
+    if citizen_request.status == Request.Status.WITHDRAWN:
+        # Open311 has no "withdrawn": the request is closed, and the note says why.
+        return "Withdrawn by the citizen" + (f": {note}" if note else "")
+    return note
+
+
+# Dates far from now cannot be shifted by the 90-day window without leaving Python's calendar (years 1 to 9999).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def _date(value: str, name: str):
     try:
         moment = dateparser.isoparse(value)
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        in_range = EARLIEST <= moment <= LATEST
     except (ValueError, OverflowError) as problem:
         raise Open311Error(
             400, f"{name} must be an ISO 8601 date and time, e.g. 2026-01-31T00:00:00+02:00"
         ) from problem
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    if not in_range:
+        raise Open311Error(400, f"{name} out of range: years 1900 to 9000")
+    return moment
 
 
 @csrf_exempt  # an API for other systems, authenticated by api_key, not by a browser session
@@ -163,9 +194,9 @@ def requests(request, *, fmt):
             queryset = queryset.filter(category__code__in=codes)
         status = request.GET.get("status", "")
         if status == "open":
-            queryset = queryset.exclude(status=Request.Status.CLOSED)
+            queryset = queryset.exclude(status__in=Request.FINISHED)
         elif status == "closed":
-            queryset = queryset.filter(status=Request.Status.CLOSED)
+            queryset = queryset.filter(status__in=Request.FINISHED)
         elif status:
             raise Open311Error(400, "status must be open or closed")
     rows = queryset.order_by("-created_at", "-pk")[:MAX_RESULTS]
@@ -186,13 +217,24 @@ def request_one(request, *, request_id, fmt):
     return respond([_as_open311(request, row, municipality.zone)], fmt=fmt, root="service_requests", item="request")
 
 
-def _create(request, *, fmt):
-    municipality = _jurisdiction(request)
+def _degrees(value: str, *, limit: int) -> Decimal | None:
+    if not value:
+        return None
     try:
-        latitude = as_decimal(float(request.POST["lat"])) if request.POST.get("lat") else None
-        longitude = as_decimal(float(request.POST["long"])) if request.POST.get("long") else None
+        degrees = float(value)
     except ValueError as problem:
         raise Open311Error(400, "lat and long must be decimal degrees") from problem
+    if not math.isfinite(degrees) or abs(degrees) > limit:
+        raise Open311Error(400, "lat/long out of range: lat -90 to 90, long -180 to 180")
+    return as_decimal(degrees)
+
+
+def _create(request, *, fmt):
+    municipality = _jurisdiction(request)
+    if not throttle.allowed(request, action="open311_post"):
+        raise Open311Error(429, "Too many requests; try again later")
+    latitude = _degrees(request.POST.get("lat", ""), limit=90)
+    longitude = _degrees(request.POST.get("long", ""), limit=180)
     created = request_services.open311_request_create(
         municipality=municipality,
         api_key=request.POST.get("api_key", ""),

@@ -1,25 +1,65 @@
 """Reads for citizen requests: the filtered list, map pins clustered on a grid, the detail page, the staff queue."""
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from accounts.selectors import user_is_clerk_of
 from portal.models import Municipality
-from requests_tracker.models import Category, Comment, Request, Vote
+from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
+from requests_tracker.models.citizen_requests import (
+    SearchDocument,
+    SearchNormalise,
+    status_rank,
+    title_sort_key,
+)
 
-SORTS = {
-    "date": ("created_at", "pk"),
-    "-date": ("-created_at", "-pk"),
-    "title": ("title", "pk"),
-    "-title": ("-title", "-pk"),
-    "status": ("status", "-created_at"),
-    "-status": ("-status", "-created_at"),
-}
+
+def _sorts() -> dict[str, tuple]:
+    title = title_sort_key()
+    return {
+        "date": ("created_at", "pk"),
+        "-date": ("-created_at", "-pk"),
+        "title": (title.asc(), "pk"),
+        "-title": (title.desc(), "-pk"),
+        "status": (status_rank().asc(), "-created_at"),
+        "-status": (status_rank().desc(), "-created_at"),
+    }
+
+
+SORTS = _sorts()
 PAGE_SIZES = (10, 20, 50, 100)
-STATUS_FILTERS = ("open", *Request.Status.values)
+# The public list never shows withdrawn requests (their pages stay, for the record).
+PUBLIC_STATUSES = [status for status in Request.Status.values if status != Request.Status.WITHDRAWN]
+STATUS_FILTERS = ("open", *PUBLIC_STATUSES)
+SEARCH_MAX_LENGTH = 100
+
+
+def text_search(queryset: QuerySet[Request], text: str) -> QuerySet[Request]:
+    """Title or description contains `text`, ignoring case, accents and final sigma; or the code is `text`.
+
+    Both sides go through the same database function, and the trigram index on the document serves the LIKE.
+    """
+    return queryset.alias(search_document=SearchDocument()).filter(
+        Q(search_document__contains=SearchNormalise(Value(text))) | Q(code=text.upper())
+    )
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
+def _clean_text(value: str) -> str:
+    # A NUL cannot reach PostgreSQL (psycopg refuses it); other control characters mean nothing in a search either.
+    value = "".join(char for char in value if char.isprintable() or char == " ")
+    return " ".join(value.split())[:SEARCH_MAX_LENGTH]
 
 
 @dataclass
@@ -33,7 +73,9 @@ class ListFilters:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "ListFilters":
-        categories = [int(value) for value in query.getlist("category") if value.isdigit()]
+        # ASCII digits of a sane length only: "²" is a digit to str.isdigit() but not to int(), and a 30-digit id
+        # overflows PostgreSQL's integer.
+        categories = [int(value) for value in query.getlist("category") if _is_id(value)]
         try:
             per_page = int(query.get("per_page", 20))
         except ValueError:
@@ -42,7 +84,7 @@ class ListFilters:
             categories=categories,
             status=query.get("status", "") if query.get("status", "") in STATUS_FILTERS else "",
             mine=query.get("mine") == "1",
-            q=" ".join(query.get("q", "").split())[:100],
+            q=_clean_text(query.get("q", "")),
             sort=query.get("sort", "-date") if query.get("sort") in SORTS else "-date",
             per_page=per_page if per_page in PAGE_SIZES else 20,
         )
@@ -53,17 +95,17 @@ def categories_list(*, municipality: Municipality) -> list[Category]:
 
 
 def requests_filtered(*, municipality: Municipality, filters: ListFilters, user=None) -> QuerySet[Request]:
-    queryset = Request.objects.filter(municipality=municipality)
+    queryset = Request.objects.filter(municipality=municipality).exclude(status=Request.Status.WITHDRAWN)
     if filters.categories:
         queryset = queryset.filter(category_id__in=filters.categories)
     if filters.status == "open":
-        queryset = queryset.exclude(status=Request.Status.CLOSED)
+        queryset = queryset.exclude(status__in=Request.FINISHED)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.mine:
         queryset = queryset.filter(reporter=user) if user is not None and user.is_authenticated else queryset.none()
     if filters.q:
-        queryset = queryset.filter(Q(title__icontains=filters.q) | Q(code__iexact=filters.q))
+        queryset = text_search(queryset, filters.q)
     return queryset
 
 
@@ -135,7 +177,43 @@ def map_pins(
     return pins
 
 
+NEARBY_METRES = 150
+METRES_PER_DEGREE = 111_000
+
+
+def nearby_open(
+    *, municipality: Municipality, category_id: int, latitude: float, longitude: float, limit: int = 5
+) -> list[dict]:
+    """Open requests of the same category within NEARBY_METRES, nearest first: «vote for it instead» (FixMyStreet).
+
+    A bounding box on the location index, then the exact distance on the few rows it leaves.
+    """
+    dlat = NEARBY_METRES / METRES_PER_DEGREE
+    dlng = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    rows = (
+        Request.objects.filter(
+            municipality=municipality,
+            category_id=category_id,
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlng, longitude + dlng),
+        )
+        .exclude(status__in=Request.FINISHED)
+        .values("code", "title", "status", "vote_count", "latitude", "longitude")[:200]
+    )
+    found = []
+    for row in rows:
+        north = (float(row["latitude"]) - latitude) * METRES_PER_DEGREE
+        east = (float(row["longitude"]) - longitude) * METRES_PER_DEGREE * math.cos(math.radians(latitude))
+        distance = math.hypot(north, east)
+        if distance <= NEARBY_METRES:
+            found.append({**row, "distance": round(distance)})
+    found.sort(key=lambda row: row["distance"])
+    return found[:limit]
+
+
 def request_get(*, municipality: Municipality, code: str) -> Request:
+    if not code.isprintable():  # a NUL (or any control character) is a malformed address, never a code
+        raise BadRequest("malformed request code")
     try:
         return Request.objects.select_related("category", "department", "reporter", "duplicate_of").get(
             municipality=municipality, code=code.upper()
@@ -148,14 +226,64 @@ def request_detail_parts(*, citizen_request: Request, user) -> dict:
     """What the detail and staff pages show; hidden comments reach the page only for the municipality's clerks."""
     is_staff = is_clerk(user=user, municipality=citizen_request.municipality)
     comments = citizen_request.comments.all() if is_staff else comments_visible(citizen_request=citizen_request)
-    comments = comments.select_related("author")
+    comments = list(comments.select_related("author", "author__request_comment_signature"))
+    for comment in comments:
+        comment.signed_as = comment_signature(user=comment.author) if comment.author else ""
+    timeline = list(citizen_request.timeline.select_related("changed_by"))
     return {
         "attachments": list(citizen_request.attachments.all()),
         "comments": list(comments),
-        "timeline": list(citizen_request.timeline.select_related("changed_by")),
+        "timeline": timeline,
+        "path": request_path(citizen_request=citizen_request, timeline=timeline),
         "has_voted": user.is_authenticated and Vote.objects.filter(request=citizen_request, citizen=user).exists(),
         "is_clerk": is_staff,
     }
+
+
+@dataclass(frozen=True)
+class PathStep:
+    status: str
+    label: str
+    state: str  # "done", "current" or "ahead"
+    when: datetime | None = None
+
+
+def request_path(*, citizen_request: Request, timeline: list) -> list[PathStep]:
+    """The guide's §7 «Σχηματική απεικόνιση»: the whole path, Registered → … → Closed, with the steps still ahead.
+
+    A withdrawn request's path ends at Withdrawn. The time of a step is when the request last reached it.
+    """
+    reached = {step.to_status: step.created_at for step in timeline}
+    path = list(Request.WORKFLOW)
+    if citizen_request.is_withdrawn:
+        path = [Request.Status.REGISTERED, Request.Status.WITHDRAWN]
+    current = path.index(citizen_request.status) if citizen_request.status in path else 0
+    return [
+        PathStep(
+            status=status,
+            label=Request.Status(status).label,
+            state="done" if index < current else "current" if index == current else "ahead",
+            when=reached.get(status) if index <= current else None,
+        )
+        for index, status in enumerate(path)
+    ]
+
+
+def initials(full_name: str) -> str:
+    """«Ελένη Παπαδοπούλου» → «Ε. Π.»; a name already shortened («Ελένη Π.») gives the same."""
+    letters = [part[0].upper() for part in full_name.replace(".", " ").split() if part[:1].isalpha()]
+    return " ".join(f"{letter}." for letter in letters[:3])
+
+
+def comment_signature(*, user) -> str:
+    """How the user's comments are signed in public: their chosen display name, else their initials."""
+    try:
+        chosen = user.request_comment_signature
+    except CommentSignature.DoesNotExist:
+        chosen = None
+    if chosen is not None and chosen.shown_as == CommentSignature.ShownAs.DISPLAY_NAME and chosen.display_name:
+        return chosen.display_name
+    return initials(user.full_name or "") or initials(user.username)
 
 
 def is_clerk(*, user, municipality: Municipality) -> bool:
@@ -163,15 +291,63 @@ def is_clerk(*, user, municipality: Municipality) -> bool:
     return user_is_clerk_of(user=user, municipality_id=municipality.pk, permission="requests_tracker.change_request")
 
 
-def staff_queue(*, municipality: Municipality, department_id: int | None, status: str) -> QuerySet[Request]:
+# An open request older than this is «overdue» on the staff desk (settings.REQUESTS_OVERDUE_DAYS overrides it).
+DEFAULT_OVERDUE_DAYS = 14
+STAFF_SORTS = {
+    "date": ("created_at", "pk"),
+    "-date": ("-created_at", "-pk"),
+    "status": (status_rank().asc(), "created_at", "pk"),
+    "-status": (status_rank().desc(), "created_at", "pk"),
+    "votes": ("-vote_count", "created_at", "pk"),
+    "title": (title_sort_key().asc(), "pk"),
+}
+STAFF_PAGE_SIZE = 25
+
+
+def overdue_before() -> datetime:
+    days = int(getattr(settings, "REQUESTS_OVERDUE_DAYS", DEFAULT_OVERDUE_DAYS))
+    return timezone.now() - timedelta(days=days)
+
+
+@dataclass
+class StaffFilters:
+    q: str = ""
+    category_id: int | None = None
+    department_id: int | None = None
+    status: str = "open"
+    overdue: bool = False
+    sort: str = "date"
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "StaffFilters":
+        category, department = query.get("category", ""), query.get("department", "")
+        status = query.get("status", "open")
+        return cls(
+            q=_clean_text(query.get("q", "")),
+            category_id=int(category) if _is_id(category) else None,
+            department_id=int(department) if _is_id(department) else None,
+            status=status if status in ("open", "all", *Request.Status.values) else "open",
+            overdue=query.get("overdue") == "1",
+            sort=query.get("sort", "date") if query.get("sort") in STAFF_SORTS else "date",
+        )
+
+
+def staff_queue(*, municipality: Municipality, filters: StaffFilters) -> QuerySet[Request]:
+    """The clerk's queue: search by code or text, filter by category, department, status and overdue, sorted."""
     queryset = Request.objects.filter(municipality=municipality).select_related("category", "department")
-    if department_id:
-        queryset = queryset.filter(department_id=department_id)
-    if status == "open" or not status:
-        queryset = queryset.exclude(status=Request.Status.CLOSED)
-    elif status in Request.Status.values:
-        queryset = queryset.filter(status=status)
-    return queryset.order_by("created_at", "pk")
+    if filters.department_id:
+        queryset = queryset.filter(department_id=filters.department_id)
+    if filters.category_id:
+        queryset = queryset.filter(category_id=filters.category_id)
+    if filters.status == "open":
+        queryset = queryset.exclude(status__in=Request.FINISHED)
+    elif filters.status in Request.Status.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.overdue:
+        queryset = queryset.exclude(status__in=Request.FINISHED).filter(created_at__lt=overdue_before())
+    if filters.q:
+        queryset = text_search(queryset, filters.q)
+    return queryset.order_by(*STAFF_SORTS[filters.sort])
 
 
 def comments_visible(*, citizen_request: Request) -> QuerySet[Comment]:

@@ -9,6 +9,7 @@ from requests_tracker.services.citizen_requests import (
     AddressLookupUnavailable,
     AddressNotFound,
     LocationMissing,
+    OutsideArea,
     request_create,
 )
 from requests_tracker.services.shared import RequestError
@@ -27,6 +28,7 @@ LOCATION_ERRORS = {
     LocationMissing: "A location is required: lat and long, or address_string",
     AddressLookupUnavailable: "address_string cannot be looked up now; send lat and long",
     AddressNotFound: "address_string was not found in this jurisdiction",
+    OutsideArea: "lat/long is outside the jurisdiction",
 }
 
 
@@ -73,4 +75,5 @@ def open311_request_create(
             address=address.strip()[:255],
         )
     except RequestError as problem:
-        raise Open311Error(400, LOCATION_ERRORS.get(type(problem), str(problem))) from problem
+        # Never the web form's Greek words for a citizen ("move the marker"): a machine-worded English description.
+        raise Open311Error(400, LOCATION_ERRORS.get(type(problem), "The request could not be filed")) from problem

@@ -8,14 +8,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.selectors import municipality_get
-from requests_tracker import selectors, services, uploads
-from requests_tracker.forms import CommentForm, RequestForm
+from requests_tracker import selectors, services, throttle, uploads
+from requests_tracker.forms import CommentForm, CommentSignatureForm, RequestForm
 from requests_tracker.geocoding import municipality_area
 from requests_tracker.models import Request
+
+TOO_MANY = gettext_lazy("You have sent too many in a short time. Please wait a few minutes and try again.")
 
 
 def map_context(municipality) -> dict:
@@ -43,7 +47,7 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "categories": selectors.categories_list(municipality=municipality),
-            "statuses": Request.Status.choices,
+            "statuses": [(value, Request.Status(value).label) for value in selectors.PUBLIC_STATUSES],
             "sorts": [
                 ("-date", _("Newest first")),
                 ("date", _("Oldest first")),
@@ -65,7 +69,11 @@ def stage_files(request, form) -> list:
     staged = selectors.staged_attachments(user=request.user, ids=request.POST.getlist("attachment"))
     for file in request.FILES.getlist("files"):
         try:
+            services.staged_quota_check(user=request.user, adding=file.size)
             checked = uploads.upload_check(file)
+            services.staged_duplicate_check(
+                user=request.user, checked=checked, staged_ids=[attachment.pk for attachment in staged]
+            )
             staged.append(
                 services.attachment_stage(
                     user=request.user, checked=checked, staged_ids=[attachment.pk for attachment in staged]
@@ -79,6 +87,10 @@ def stage_files(request, form) -> list:
 
 
 def _request_form_page(request, municipality, form, staged, *, citizen_request=None) -> HttpResponse:
+    if request.method == "POST":
+        token = request.POST.get("address_token", "")
+    else:  # an edit starts from the saved address, which the geocoder gave (or nothing)
+        token = services.address_token(citizen_request.address) if citizen_request and citizen_request.address else ""
     return render(
         request,
         "requests_tracker/form.html",
@@ -87,6 +99,7 @@ def _request_form_page(request, municipality, form, staged, *, citizen_request=N
             "form": form,
             "staged": staged,
             "citizen_request": citizen_request,
+            "address_token": token,
             "max_files": uploads.MAX_FILES,
             "max_file_size": uploads.MAX_FILE_SIZE,
             **map_context(municipality),
@@ -114,6 +127,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
                     latitude=data["latitude"],
                     longitude=data["longitude"],
                     address=data["address"],
+                    address_token=request.POST.get("address_token", ""),
                     attachments=staged,
                 )
             except services.RequestError as error:
@@ -152,6 +166,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
                     latitude=data["latitude"],
                     longitude=data["longitude"],
                     address=data["address"],
+                    address_token=request.POST.get("address_token", ""),
                     attachments=staged,
                 )
             except services.RequestError as error:
@@ -175,17 +190,31 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_withdraw(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    """A confirmation page first (GET); its button (POST) withdraws. Nothing is deleted."""
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
-    try:
-        services.request_withdraw(citizen_request=citizen_request, user=request.user)
-    except services.RequestError as error:
-        messages.error(request, str(error))
+    if citizen_request.reporter_id != request.user.pk:
         return redirect(citizen_request_url(citizen_request))
-    messages.success(request, _("Your request %(code)s has been withdrawn.") % {"code": citizen_request.code})
-    return redirect("requests_tracker:start", municipality_slug=municipality.slug)
+    if not citizen_request.is_editable:
+        messages.warning(request, locked_reason(citizen_request))
+        return redirect(citizen_request_url(citizen_request))
+    if request.method == "POST":
+        try:
+            services.request_withdraw(
+                citizen_request=citizen_request, user=request.user, note=request.POST.get("reason", "")[:500]
+            )
+        except services.RequestError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your request %(code)s has been withdrawn.") % {"code": citizen_request.code})
+        return redirect(citizen_request_url(citizen_request))
+    return render(
+        request,
+        "requests_tracker/withdraw_confirm.html",
+        {"municipality": municipality, "citizen_request": citizen_request},
+    )
 
 
 def citizen_request_url(citizen_request: Request) -> str:
@@ -196,6 +225,8 @@ def citizen_request_url(citizen_request: Request) -> str:
 
 
 def locked_reason(citizen_request: Request) -> str:
+    if citizen_request.is_withdrawn:
+        return _("You have withdrawn this request. It is kept for the record; you can still add a comment.")
     return _(
         "This request can no longer be edited or withdrawn: the municipality has already taken it up "
         "(status: %(status)s). You can still add a comment."
@@ -207,6 +238,37 @@ def request_detail(request: HttpRequest, municipality_slug: str, code: str) -> H
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     return _detail_page(request, municipality, citizen_request, CommentForm())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_signature(request: HttpRequest) -> HttpResponse:
+    """How the citizen's comments are signed in public: initials or a display name, never the full name."""
+    current = getattr(request.user, "request_comment_signature", None) if request.user.is_authenticated else None
+    initial = {
+        "shown_as": current.shown_as if current else "initials",
+        "display_name": getattr(current, "display_name", ""),
+    }
+    form = CommentSignatureForm(request.POST or None, initial=initial)
+    back = url_has_allowed_host_and_scheme(request.GET.get("next", ""), allowed_hosts={request.get_host()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_signature_set(user=request.user, **form.cleaned_data)
+        except services.RequestError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your comments are now signed «%(name)s».")
+                % {"name": selectors.comment_signature(user=request.user)},
+            )
+            return redirect(request.GET["next"] if back else "portal:home")
+    return render(
+        request,
+        "requests_tracker/comment_signature.html",
+        {"form": form, "signature": selectors.comment_signature(user=request.user)},
+        status=400 if form.errors else 200,
+    )
 
 
 def _detail_page(request, municipality, citizen_request, comment_form, status=200) -> HttpResponse:
@@ -221,6 +283,7 @@ def _detail_page(request, municipality, citizen_request, comment_form, status=20
             "comment_form": comment_form,
             "is_reporter": is_reporter,
             "locked_reason": locked_reason(citizen_request) if is_reporter and not citizen_request.is_editable else "",
+            "my_signature": selectors.comment_signature(user=request.user) if request.user.is_authenticated else "",
             **parts,
             **map_context(municipality),
         },
@@ -233,6 +296,9 @@ def _detail_page(request, municipality, citizen_request, comment_form, status=20
 def vote(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
+    if not throttle.allowed(request, action="vote"):
+        messages.error(request, TOO_MANY)
+        return redirect(citizen_request_url(citizen_request))
     try:
         if request.POST.get("action") == "remove":
             services.vote_remove(citizen_request=citizen_request, citizen=request.user)
@@ -252,6 +318,9 @@ def comment(request: HttpRequest, municipality_slug: str, code: str) -> HttpResp
     municipality = municipality_get(slug=municipality_slug)
     citizen_request = selectors.request_get(municipality=municipality, code=code)
     form = CommentForm(request.POST)
+    if not throttle.allowed(request, action="comment"):
+        form.add_error(None, TOO_MANY)
+        return _detail_page(request, municipality, citizen_request, form, status=429)
     if form.is_valid():
         try:
             services.comment_add(

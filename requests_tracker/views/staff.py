@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from portal.selectors import municipality_get
 from requests_tracker import selectors, services
 from requests_tracker.forms import CategoryForm, CommentForm, DepartmentForm, StatusForm
 from requests_tracker.models import Comment, Request
+from requests_tracker.views.public import map_context
 
 
 def clerk_required(view):
@@ -31,20 +33,31 @@ def clerk_required(view):
 @require_GET
 @clerk_required
 def queue(request, municipality):
-    department_id = request.GET.get("department", "")
-    status = request.GET.get("status", "open")
-    department_id = int(department_id) if department_id.isdigit() else None
-    rows = selectors.staff_queue(municipality=municipality, department_id=department_id, status=status)
+    filters = selectors.StaffFilters.from_query(request.GET)
+    rows = selectors.staff_queue(municipality=municipality, filters=filters)
+    page = Paginator(rows, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "requests_tracker/staff/queue.html",
         {
             "municipality": municipality,
-            "rows": rows[:200],
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
             "departments": Department.objects.filter(municipality=municipality),
-            "department_id": department_id,
-            "status": status,
+            "categories": selectors.categories_list(municipality=municipality),
             "statuses": Request.Status.choices,
+            "sorts": [
+                ("date", _("Oldest first")),
+                ("-date", _("Newest first")),
+                ("status", _("Status, Registered first")),
+                ("-status", _("Status, Closed first")),
+                ("votes", _("Most votes first")),
+                ("title", _("Title A–Z")),
+            ],
+            "overdue_before": selectors.overdue_before(),
         },
     )
 
@@ -61,6 +74,7 @@ def _manage_page(request, municipality, citizen_request, **forms):
         "category_form": CategoryForm(municipality=municipality, initial={"category": citizen_request.category}),
         "reply_form": CommentForm(),
         **parts,
+        **map_context(municipality),
         **forms,
     }
     return render(request, "requests_tracker/staff/manage.html", context, status=400 if forms else 200)

@@ -75,7 +75,7 @@ def test_file_edit_acknowledge_lock_in_greek(page, live_server, reporter, catego
     clerk_page.get_by_label("Νέα κατάσταση").select_option("acknowledged")
     clerk_page.get_by_label("Σημείωση").fill("Προωθήθηκε στο συνεργείο.")
     clerk_page.get_by_role("button", name="Αλλαγή κατάστασης").click()
-    expect(clerk_page.locator(".status-badge").first).to_have_text("Αναγνωρίστηκε")
+    expect(clerk_page.locator(".status-badge").first).to_have_text("Γνωστοποιήθηκε")
 
     page.reload()
     expect(page.locator("#locked-reason")).to_contain_text("δεν μπορεί πλέον να αλλάξει")

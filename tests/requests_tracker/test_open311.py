@@ -190,7 +190,9 @@ def test_post_with_an_address_alone_files_it_at_the_first_match(client, categori
     created = client.post(f"{BASE}/requests.json", data)
     assert created.status_code == 200
     citizen_request = Request.objects.get(code=created.json()[0]["service_request_id"])
-    assert str(citizen_request.latitude) == "40.636581" and citizen_request.address == "ionos dragoumi 47"
+    # The place the geocoder found is saved, in its own words, not the text typed.
+    assert str(citizen_request.latitude) == "40.636581"
+    assert citizen_request.address == "47, Ίωνος Δραγούμη, Κέντρο, Θεσσαλονίκη, 54625, Ελλάδα"
 
 
 def test_post_with_an_address_while_the_geocoder_is_down_asks_for_coordinates(client, categories, api_key, geocoder):

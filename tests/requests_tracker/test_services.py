@@ -78,7 +78,7 @@ def test_status_change_notifies_reporter_and_voters_in_their_language(
             citizen_request=citizen_request, to_status=Status.ACKNOWLEDGED, clerk=clerk, note="Το είδαμε"
         )
     subjects = {message.to[0]: message.subject for message in mail.outbox}
-    assert "Αναγνωρίστηκε" in subjects[reporter.email]
+    assert "Γνωστοποιήθηκε" in subjects[reporter.email]
     assert "Acknowledged" in subjects[neighbour.email]
     assert "Το είδαμε" in mail.outbox[0].body
 

@@ -1,4 +1,4 @@
-"""A stand-in for Nominatim's /search (format json or jsonv2), on this machine, over real HTTP.
+"""A stand-in for Nominatim's /search and /reverse (format json or jsonv2), on this machine, over real HTTP.
 
 In tests: `with GeocoderStub() as geocoder:` then set GEOCODER_URL to `geocoder.base_url`. For `make run`:
 `python -m tests.stubs.geocoder --port 8002`. It knows a few Thessaloniki and Chania addresses in Greek and Latin
@@ -77,6 +77,22 @@ def search(query: str, viewbox: str = "", bounded: bool = False, limit: int = 10
     ]
 
 
+def reverse(lat: float, lon: float, within_degrees: float = 0.003) -> dict:
+    """The nearest known place within about 300 m, like Nominatim's /reverse; its error object when none is."""
+    nearest = min(PLACES, key=lambda p: (float(p.lat) - lat) ** 2 + (float(p.lon) - lon) ** 2)
+    if abs(float(nearest.lat) - lat) > within_degrees or abs(float(nearest.lon) - lon) > within_degrees:
+        return {"error": "Unable to geocode"}
+    return {
+        "place_id": 1,
+        "licence": "Data © OpenStreetMap contributors, ODbL 1.0. http://osm.org/copyright",
+        "lat": f"{lat:.7f}",
+        "lon": f"{lon:.7f}",
+        "display_name": nearest.display_name,
+        "address": {"road": nearest.display_name.split(",")[0]},
+        "boundingbox": [nearest.lat, nearest.lat, nearest.lon, nearest.lon],
+    }
+
+
 class GeocoderStub:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.requests: list[dict] = []
@@ -90,8 +106,12 @@ class GeocoderStub:
                 stub.requests.append({"path": url.path, "params": params, "user_agent": self.headers.get("User-Agent")})
                 if stub.failure == "hang":
                     time.sleep(30)
-                if stub.failure == "error" or url.path.rstrip("/") != "/search":
+                if stub.failure == "error" or url.path.rstrip("/") not in ("/search", "/reverse"):
                     self._send(500 if stub.failure == "error" else 404, b"error")
+                    return
+                if url.path.rstrip("/") == "/reverse":
+                    found = reverse(float(params.get("lat", "0")), float(params.get("lon", "0")))
+                    self._send(200, json.dumps(found, ensure_ascii=False).encode(), "application/json; charset=utf-8")
                     return
                 results = search(
                     params.get("q", ""),
