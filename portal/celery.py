@@ -23,4 +23,10 @@ app.conf.beat_schedule = {
         "task": "appointments.tasks.meetings_reconcile",
         "schedule": 300.0,
     },
+    # Every minute: offers whose hold ran out pass to the next waiting citizen; freed times a refused publish
+    # left unoffered are offered; waitlist entries past their days expire.
+    "appointments-waitlist-reconcile": {
+        "task": "appointments.tasks.waitlist_reconcile",
+        "schedule": 60.0,
+    },
 }
