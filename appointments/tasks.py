@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from appointments import meetings, selectors, services
 from appointments.models import Appointment
@@ -116,11 +117,12 @@ def waitlist_reconcile() -> dict:
     left unoffered are offered; entries whose days are over expire. Returns the counts."""
     from appointments import waitlist
 
-    released = waitlist.holds_expire()
+    now = timezone.now()
+    released = waitlist.holds_expire(now=now)
     offered = 0
     for freed_id in waitlist.freed_times_pending():
         try:
-            offered += waitlist.freed_time_offer(freed_id=freed_id)
+            offered += waitlist.freed_time_offer(freed_id=freed_id, now=now)
         except Exception:
             logger.exception("Freed time %s not offered yet", freed_id)
-    return {"released": released, "offered": offered, "expired": waitlist.entries_expire()}
+    return {"released": released, "offered": offered, "expired": waitlist.entries_expire(now=now)}

@@ -231,9 +231,15 @@ def _offer_slot(*, service: Service, clerk: StaffMember, start: datetime, now: d
 
 @transaction.atomic
 def offer_claim(
-    *, hold: Appointment, mode: str = "", documents_acknowledged: bool = False, now: datetime | None = None
+    *,
+    hold: Appointment,
+    token: str = "",
+    mode: str = "",
+    documents_acknowledged: bool = False,
+    now: datetime | None = None,
 ) -> tuple[Appointment, str]:
-    """Book the held time for its citizen in one step; returns the booking and its manage token.
+    """Book the held time for its citizen in one step; returns the booking and its manage token: the offer's
+    own `token` when claimed from the e-mailed link (so the link then opens the booking), else a new one.
 
     A compare-and-swap held → booked while the hold lasts: of a claim and the hold's expiry (or two claims)
     exactly one changes the row; the loser gets OfferGone.
@@ -242,7 +248,7 @@ def offer_claim(
     mode = mode or hold.mode
     if mode not in hold.service.modes:
         raise services.SlotUnavailable
-    token = new_token()
+    token = token or new_token()
     if not _swap(
         hold.pk,
         Appointment.Status.HELD,
@@ -273,9 +279,10 @@ def offer_claim(
 
 
 def holds_expire(*, now: datetime | None = None) -> int:
-    """Release the holds that ran out and offer each time to the next citizen waiting; the number released."""
+    """Release the holds that ran out, each time left as a FreedTime for the next citizen waiting (the caller,
+    waitlist_reconcile, offers them next); the number released."""
     now = now or timezone.now()
-    released = []
+    released = 0
     for pk in selectors.holds_expired(now=now):
         with transaction.atomic():
             if not _swap(pk, Appointment.Status.HELD, Appointment.Status.RELEASED, extra={"hold_expires_at__lte": now}):
@@ -289,13 +296,11 @@ def holds_expire(*, now: datetime | None = None) -> int:
                 )
             audit_log(action="appointments.waitlist_offer_expired", target=hold, data={"entry": entry and entry.code})
             emails.offer_expired(appointment=hold)
-            freed = FreedTime.objects.create(
+            FreedTime.objects.create(
                 clerk_id=hold.clerk_id, start=hold.blocked_start, end=hold.blocked_end, reason="offer_expired"
             )
-            released.append(freed.pk)
-    for freed_id in released:
-        freed_time_offer(freed_id=freed_id, now=now)
-    return len(released)
+            released += 1
+    return released
 
 
 def entries_expire(*, now: datetime | None = None) -> int:

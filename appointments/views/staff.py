@@ -69,6 +69,7 @@ def calendar(request: HttpRequest, staff) -> HttpResponse:
             "next": first + timedelta(days=length),
             "zone_name": str(zone),
             "now": timezone.now(),
+            "waitlists": selectors.waitlist_lengths(staff=staff),
         },
     )
 
