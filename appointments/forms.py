@@ -179,8 +179,8 @@ class TimeOffForm(forms.Form):
 class WaitlistForm(forms.Form):
     """Join a service's waitlist: the days that suit, optionally a clerk and a mode, and what it is about."""
 
-    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last_day = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     clerk = forms.TypedChoiceField(label=_("Choice of staff"), required=False, coerce=int, empty_value=None)
     mode = forms.ChoiceField(label=_("Mode"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
