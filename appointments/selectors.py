@@ -311,19 +311,21 @@ def upcoming_for_citizen(*, user, now: datetime | None = None) -> list[Appointme
 # --- The waitlist
 
 
-def waitlist_match(*, service_id: int, clerk_id: int, start: datetime, end: datetime) -> WaitlistEntry | None:
+def waitlist_match(
+    *, service_id: int, clerk_id: int, start: datetime, end: datetime, lock: bool = True
+) -> WaitlistEntry | None:
     """The first waiting citizen (in the order they joined) whose days and clerk fit a freed time, row-locked.
 
     One query on the partial FIFO index, however many wait. SKIP LOCKED: two offers made at once each take a
     different citizen instead of queueing behind one another's lock. A citizen who let this very time run out
-    is not offered it again.
+    is not offered it again. (`lock=False` exists for the concurrency tests' control run only.)
     """
     let_go = Appointment.objects.filter(
         waitlist_entry=OuterRef("pk"), clerk_id=clerk_id, start=start, status=Appointment.Status.RELEASED
     )
+    entries = WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",)) if lock else WaitlistEntry.objects
     return (
-        WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("citizen")
+        entries.select_related("citizen")
         .filter(
             Q(clerk__isnull=True) | Q(clerk_id=clerk_id),
             service_id=service_id,

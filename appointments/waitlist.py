@@ -139,7 +139,8 @@ def freed_time_offer(*, freed_id: int, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         freed = (
-            FreedTime.objects.select_for_update(skip_locked=True)
+            # Only the freed time's row: locking the joined clerk would make a second freed time of theirs skip.
+            FreedTime.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("clerk")
             .filter(pk=freed_id, processed_at__isnull=True)
             .first()
