@@ -8,7 +8,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from appointments import case_file, services
+        from appointments import case_file, services, waitlist
         from appointments.demo import demo_load
         from portal.celery import beat_register
         from portal.registry import (
@@ -39,6 +39,20 @@ class AppointmentsConfig(AppConfig):
                 export=services.citizen_data_export,
                 erase=services.citizen_data_erase,
                 consequences=services.citizen_erase_consequences,
+            )
+        )
+        register_personal_data(
+            PersonalDataSection(
+                key="appointments_waitlist", export=waitlist.citizen_data_export, erase=waitlist.citizen_data_erase
+            )
+        )
+        register_case_file_section(
+            CaseFileSection(
+                key="appointments_waitlist",
+                title=_("Waitlists"),
+                items=case_file.waitlist_items,
+                order=21,
+                empty_text=_("You are on no waitlist."),
             )
         )
         register_case_file_section(

@@ -2,9 +2,11 @@
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from appointments.models import Appointment
+from appointments import selectors
+from appointments.models import Appointment, WaitlistEntry
 from portal.registry import CaseFileItem
 
 _COLOURS = {
@@ -19,7 +21,10 @@ def appointment_items(user) -> list[CaseFileItem]:
     """Upcoming appointments, soonest first, then past and cancelled ones, newest first."""
     now = timezone.now()
     rows = list(
-        Appointment.objects.filter(citizen=user).select_related("service__municipality").order_by("start")[:200]
+        Appointment.objects.bookings()
+        .filter(citizen=user)
+        .select_related("service__municipality")
+        .order_by("start")[:200]
     )
     upcoming = [a for a in rows if a.status == Appointment.Status.BOOKED and a.start > now]
     past = sorted((a for a in rows if a not in upcoming), key=lambda a: a.start, reverse=True)
@@ -51,3 +56,41 @@ def new_booking_action(user):
     if user.is_verified_citizen and user.municipality is not None:
         return (_("New booking"), reverse("appointments:start", kwargs={"municipality_slug": user.municipality.slug}))
     return None
+
+
+_WAITLIST_COLOURS = {
+    WaitlistEntry.Status.WAITING: "text-bg-info",
+    WaitlistEntry.Status.OFFERED: "text-bg-warning",
+    WaitlistEntry.Status.BOOKED: "text-bg-success",
+}
+
+
+def waitlist_items(user) -> list[CaseFileItem]:
+    """The citizen's waitlist entries, newest first; an offer's held time is the next step."""
+    items = []
+    for entry in selectors.waitlist_for_citizen(user=user):
+        hold = next((h for h in entry.holds.all() if h.status == Appointment.Status.HELD), None)
+        if hold is not None:
+            next_step = _("A time is held for you until %(until)s: book it from this page.") % {
+                "until": date_format(timezone.localtime(hold.hold_expires_at), "j E Y, H:i")
+            }
+        elif entry.status == WaitlistEntry.Status.WAITING:
+            next_step = _("We will e-mail you when a time frees up.")
+        else:
+            next_step = ""
+        items.append(
+            CaseFileItem(
+                title=_("Waitlist · %(service)s · %(first)s – %(last)s")
+                % {
+                    "service": entry.service.name,
+                    "first": date_format(entry.first_day, "j E"),
+                    "last": date_format(entry.last_day, "j E Y"),
+                },
+                url=reverse("appointments:waitlist_entry", kwargs={"code": entry.code}),
+                status=entry.get_status_display(),
+                status_colour=_WAITLIST_COLOURS.get(entry.status, "text-bg-secondary"),
+                next_step=next_step,
+                when=entry.created_at,
+            )
+        )
+    return items

@@ -72,11 +72,11 @@ def _manage_links(token: str) -> dict:
     }
 
 
-def _citizen(appointment: Appointment, *, event: str, method: str | None, **context) -> None:
+def _citizen(appointment: Appointment, *, event: str, method: str | None, template: str = "citizen", **context) -> None:
     _send(
         appointment=appointment,
         to=appointment.email,
-        template="citizen",
+        template=template,
         language=_citizen_language(appointment),
         context={"event": event, **context},
         method=method,
@@ -147,3 +147,19 @@ def cancelled(*, appointment: Appointment, by_clerk: bool, notify_citizen: bool 
 
 def reminder(*, appointment: Appointment, hours: int) -> None:
     _citizen(appointment, event="reminder", method=None, hours=hours)
+
+
+def offered(*, appointment: Appointment, token: str) -> None:
+    """A waitlist offer: the time, how long it is held, and the link that books it in one step. No iTIP part:
+    it is not an event in anyone's calendar until it is claimed."""
+    _citizen(
+        appointment,
+        event="offered",
+        method=None,
+        template="offer",
+        offer_url=reverse("appointments:offer", args=[token]),
+    )
+
+
+def offer_expired(*, appointment: Appointment) -> None:
+    _citizen(appointment, event="offer_expired", method=None, template="offer")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import normalise_mobile
-from appointments.models import Appointment, Weekday
+from appointments.models import Appointment, Mode, Weekday
 
 
 def _style(form: forms.Form) -> None:
@@ -181,4 +181,53 @@ class TimeOffForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             raise forms.ValidationError(_("Time off must end after it starts."))
+        return data
+
+
+class WaitlistForm(forms.Form):
+    """Join a service's waitlist: the days that suit, optionally a clerk and a mode, and what it is about."""
+
+    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last_day = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    clerk = forms.TypedChoiceField(label=_("Choice of staff"), required=False, coerce=int, empty_value=None)
+    mode = forms.ChoiceField(label=_("Mode"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    privacy_consent = forms.BooleanField(
+        label=_("I consent to the privacy policy."),
+        error_messages={"required": _("You must consent to the privacy policy.")},
+    )
+
+    def __init__(self, *args, clerks, modes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clerk"].choices = [("", _("Any")), *((member.pk, str(member)) for member in clerks)]
+        self.fields["mode"].choices = [("", _("Any")), *((mode, Mode(mode).label) for mode in modes)]
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
+            self.add_error("last_day", _("The last day must not be before the first."))
+        return data
+
+
+class OfferClaimForm(forms.Form):
+    """One step: the mode when the citizen waited for any, and for a video call the documents' acknowledgement."""
+
+    mode = forms.ChoiceField(label=_("Mode"), widget=forms.RadioSelect)
+    documents_acknowledged = forms.BooleanField(
+        label=_("I know that I must e-mail the documents needed to the clerk before the video call."), required=False
+    )
+
+    def __init__(self, *args, modes, initial_mode, **kwargs):
+        super().__init__(*args, initial={"mode": initial_mode}, **kwargs)
+        self.fields["mode"].choices = [(mode, Mode(mode).label) for mode in modes]
+        if len(modes) == 1:
+            self.fields["mode"].widget = forms.HiddenInput()
+        if Mode.VIDEO not in modes:
+            del self.fields["documents_acknowledged"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == Mode.VIDEO and not data.get("documents_acknowledged"):
+            self.add_error("documents_acknowledged", _("Please confirm that you will e-mail the documents beforehand."))
         return data

@@ -30,10 +30,12 @@ def join_url(appointment: Appointment) -> str:
 
 
 def organizer_email(appointment: Appointment) -> str:
+    return service_email(appointment.service)
+
+
+def service_email(service) -> str:
     """The mailbox that answers for the service: its department's, else the municipality's, else the sender."""
-    department = appointment.service.department
-    municipality = appointment.service.municipality
-    return department.email or municipality.contact_email or _address(settings.DEFAULT_FROM_EMAIL)
+    return service.department.email or service.municipality.contact_email or _address(settings.DEFAULT_FROM_EMAIL)
 
 
 def _address(value: str) -> str:

@@ -173,6 +173,14 @@ class AppointmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Appointment.Status.BOOKED)
 
+    def busy(self):
+        """The rows that occupy their clerk's time: bookings and the holds of waitlist offers."""
+        return self.filter(status__in=Appointment.BUSY_STATUSES)
+
+    def bookings(self):
+        """Real bookings, whatever their state; not the holds of waitlist offers, live or released."""
+        return self.exclude(status__in=(Appointment.Status.HELD, Appointment.Status.RELEASED))
+
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
@@ -180,6 +188,11 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         ATTENDED = "attended", _("attended")
         NO_SHOW = "no_show", _("no-show")
+        # A freed time offered to a waiting citizen: it blocks the clerk like a booking until claimed or released.
+        HELD = "held", _("held for a waiting citizen")
+        RELEASED = "released", _("offer released")
+
+    BUSY_STATUSES = ("booked", "held")
 
     class ThirdPartyRole(models.TextChoices):
         ENGINEER = "engineer", _("Engineer")
@@ -235,6 +248,16 @@ class Appointment(models.Model):
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_2h_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    # A waitlist offer: the row is `held` until the citizen claims it (→ booked) or it runs out (→ released).
+    waitlist_entry = models.ForeignKey(
+        "WaitlistEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holds",
+        verbose_name=_("waitlist entry"),
+    )
+    hold_expires_at = models.DateTimeField(_("offer held until"), null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -253,7 +276,15 @@ class Appointment(models.Model):
                     ("clerk", RangeOperators.EQUAL),
                     (TsTzRange("blocked_start", "blocked_end"), RangeOperators.OVERLAPS),
                 ],
-                condition=Q(status="booked"),
+                # A hold of a waitlist offer takes part: nobody can book the offered time meanwhile.
+                condition=Q(status__in=["booked", "held"]),
+            ),
+            # One live offer per waiting citizen, whatever runs at once.
+            models.UniqueConstraint(
+                fields=["waitlist_entry"], condition=Q(status="held"), name="appointments_one_hold_per_entry"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(hold_expires_at__isnull=False), name="appointments_hold_has_expiry"
             ),
         ]
 
@@ -277,3 +308,92 @@ class Appointment(models.Model):
 
     def get_mode_display_text(self) -> str:
         return Mode(self.mode).label
+
+
+class WaitlistEntry(models.Model):
+    """A citizen waiting for a time of one service (optionally one clerk and one mode) within a range of days.
+
+    The days are the citizen's own; `range_start`/`range_end` are those days as instants, so that matching a
+    freed time is one indexed comparison whatever the zones.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("a time is offered")
+        BOOKED = "booked", _("booked")
+        LEFT = "left", _("left the waitlist")
+        EXPIRED = "expired", _("expired")
+
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waitlist_entries")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("citizen")
+    )
+    clerk = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("clerk")
+    )
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, blank=True, help_text=_("Empty: any."))
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("until"))
+    range_start = models.DateTimeField(editable=False)
+    range_end = models.DateTimeField(editable=False)
+    subject = models.CharField(_("subject"), max_length=300)
+    citizen_time_zone = models.CharField(_("citizen's time zone"), max_length=64, default="Europe/Athens")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.WAITING)
+    consent_at = models.DateTimeField(_("privacy consent given at"))
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The matching query: the first waiting citizen of a service, in the order they joined.
+            models.Index(
+                fields=["service", "created_at", "id"],
+                condition=Q(status="waiting"),
+                name="appointments_waitlist_fifo_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(range_end__gt=models.F("range_start")), name="appointments_waitlist_range_order"
+            ),
+            models.UniqueConstraint(
+                fields=["service", "citizen"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="appointments_waitlist_one_open_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.service} {self.first_day}–{self.last_day}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.WAITING, self.Status.OFFERED}
+
+
+class FreedTime(models.Model):
+    """A clerk's time that became free (a cancellation, a move, new hours, a released offer): an outbox row.
+
+    Written in the transaction that freed the time and offered to the waitlist after the commit; a refused
+    publish leaves it pending for the beat task, so a broker outage loses no offer.
+    """
+
+    clerk = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("freed time")
+        verbose_name_plural = _("freed times")
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(processed_at__isnull=True), name="appointments_freed_todo")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clerk}: {self.start:%Y-%m-%d %H:%M} – {self.end:%H:%M} ({self.reason})"

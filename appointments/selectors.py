@@ -6,12 +6,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, TimeOff, token_hash
+from appointments.models import (
+    Appointment,
+    Holiday,
+    Mode,
+    Service,
+    StaffMember,
+    TimeOff,
+    WaitlistEntry,
+    token_hash,
+)
 
 
 @dataclass
@@ -52,13 +61,15 @@ def slots_available(
     clerk: StaffMember | None = None,
     now: datetime | None = None,
     exclude_appointment: Appointment | None = None,
+    first_day_only: bool = False,
 ) -> dict[date, list[Slot]]:
     """Free slots per local day (both ends included) for one clerk, or for Any clerk (their union).
 
     Five queries whatever the number of clerks or days: clerks with their working hours, time off,
     holidays, and the clerks' active bookings in the range. Wall times are turned into instants day by day
     with the municipality's zone, so a range of 09:00–13:00 stays 09:00–13:00 across the DST changes.
-    `exclude_appointment` lets a booking being rescheduled not block its own neighbourhood.
+    `exclude_appointment` lets a booking being rescheduled not block its own neighbourhood. The holds of
+    waitlist offers are busy like bookings. `first_day_only` stops after the first day with a free time.
     """
     zone = service.municipality.zone
     earliest, last_day = bookable_window(service=service, now=now)
@@ -84,7 +95,7 @@ def slots_available(
         staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start
     ).values_list("staff_id", "start", "end"):
         busy[staff_id].append((start, end))
-    booked = Appointment.objects.active().filter(
+    booked = Appointment.objects.busy().filter(
         clerk_id__in=staff_ids, blocked_start__lt=range_end, blocked_end__gt=range_start
     )
     if exclude_appointment is not None:
@@ -124,6 +135,8 @@ def slots_available(
                             continue
                         slot = result[day].setdefault(start, Slot(start=start, end=end))
                         slot.clerk_ids.append(member.pk)
+        if first_day_only and result.get(day):
+            break
         day += timedelta(days=1)
     return {day: [slots[key] for key in sorted(slots)] for day, slots in sorted(result.items()) if slots}
 
@@ -165,6 +178,17 @@ def slots_by_local_day(*, service: Service, zone, day_from: date, day_to: date, 
     return {day: sorted(result[day], key=lambda slot: slot.start) for day in sorted(result)}
 
 
+def first_free_slot(*, service: Service, clerk: StaffMember | None = None, now: datetime | None = None) -> Slot | None:
+    """The earliest free time within the booking horizon, of any clerk or of `clerk`: five queries, however far."""
+    now = now or timezone.now()
+    _earliest, last_day = bookable_window(service=service, now=now)
+    first_day = now.astimezone(service.municipality.zone).date()
+    days = slots_available(
+        service=service, day_from=first_day, day_to=last_day, clerk=clerk, now=now, first_day_only=True
+    )
+    return next((slots[0] for slots in days.values() if slots), None)
+
+
 def slot_find(*, service: Service, start: datetime, clerk: StaffMember | None = None, **kwargs) -> Slot | None:
     day = start.astimezone(service.municipality.zone).date()
     for slot in slots_available(service=service, day_from=day, day_to=day, clerk=clerk, **kwargs).get(day, []):
@@ -196,7 +220,7 @@ def fairest_clerk_id(*, clerk_ids: list[int], day: date, zone) -> int:
 def appointment_for_citizen(*, code: str, user) -> Appointment:
     """The citizen's own booking, or 404 — another citizen's booking does not exist for them."""
     return get_object_or_404(
-        Appointment.objects.select_related("service__municipality", "clerk__user"), code=code, citizen=user
+        Appointment.objects.bookings().select_related("service__municipality", "clerk__user"), code=code, citizen=user
     )
 
 
@@ -205,7 +229,8 @@ def appointment_for_token(*, token: str) -> Appointment:
     if not token or len(token) > 100:
         raise Http404
     return get_object_or_404(
-        Appointment.objects.select_related("service__municipality", "clerk__user"), manage_token_hash=token_hash(token)
+        Appointment.objects.bookings().select_related("service__municipality", "clerk__user"),
+        manage_token_hash=token_hash(token),
     )
 
 
@@ -234,13 +259,16 @@ def staff_appointments(*, staff: StaffMember, start: datetime, end: datetime) ->
     """The clerk's bookings that overlap [start, end), cancelled ones included (the calendar strikes them through)."""
     return list(
         Appointment.objects.filter(clerk=staff, start__lt=end, end__gt=start)
+        .exclude(status=Appointment.Status.RELEASED)
         .select_related("service", "cancelled_by")
         .order_by("start", "pk")
     )
 
 
 def staff_appointment(*, staff: StaffMember, code: str) -> Appointment:
-    return get_object_or_404(Appointment.objects.select_related("service__municipality"), clerk=staff, code=code)
+    return get_object_or_404(
+        Appointment.objects.bookings().select_related("service__municipality"), clerk=staff, code=code
+    )
 
 
 def staff_for_feed(*, token: str) -> StaffMember:
@@ -277,4 +305,123 @@ def upcoming_for_citizen(*, user, now: datetime | None = None) -> list[Appointme
         .filter(citizen=user, start__gt=now or timezone.now())
         .select_related("service__municipality", "service__department", "clerk__user")
         .order_by("start")
+    )
+
+
+# --- The waitlist
+
+
+def waitlist_match(
+    *, service_id: int, clerk_id: int, start: datetime, end: datetime, lock: bool = True
+) -> WaitlistEntry | None:
+    """The first waiting citizen (in the order they joined) whose days and clerk fit a freed time, row-locked.
+
+    One query on the partial FIFO index, however many wait. SKIP LOCKED: two offers made at once each take a
+    different citizen instead of queueing behind one another's lock. A citizen who let this very time run out
+    is not offered it again. (`lock=False` exists for the concurrency tests' control run only.)
+    """
+    let_go = Appointment.objects.filter(
+        waitlist_entry=OuterRef("pk"), clerk_id=clerk_id, start=start, status=Appointment.Status.RELEASED
+    )
+    entries = WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",)) if lock else WaitlistEntry.objects
+    return (
+        entries.select_related("citizen")
+        .filter(
+            Q(clerk__isnull=True) | Q(clerk_id=clerk_id),
+            service_id=service_id,
+            status=WaitlistEntry.Status.WAITING,
+            range_start__lte=start,
+            range_end__gte=end,
+        )
+        .exclude(Exists(let_go))
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def waitlist_services_waiting(*, clerk: StaffMember, start: datetime, end: datetime) -> list[Service]:
+    """The clerk's services with citizens waiting for days that touch [start, end), one query; each carries
+    `waiting` (how many), `wait_from` and `wait_to` (the span of their days) to narrow the slot search."""
+    waiting = Q(
+        waitlist_entries__status=WaitlistEntry.Status.WAITING,
+        waitlist_entries__range_start__lt=end,
+        waitlist_entries__range_end__gt=start,
+    )
+    return list(
+        Service.objects.filter(staff=clerk, is_active=True)
+        .select_related("municipality")
+        .annotate(
+            waiting=Count("waitlist_entries", filter=waiting),
+            wait_from=Min("waitlist_entries__range_start", filter=waiting),
+            wait_to=Max("waitlist_entries__range_end", filter=waiting),
+        )
+        .filter(waiting__gt=0)
+        .order_by("pk")
+    )
+
+
+def waitlist_anyone_waiting(*, clerk_id: int, start: datetime, end: datetime) -> bool:
+    return WaitlistEntry.objects.filter(
+        service__staff__pk=clerk_id,
+        status=WaitlistEntry.Status.WAITING,
+        range_start__lt=end,
+        range_end__gt=start,
+    ).exists()
+
+
+def waitlist_for_citizen(*, user) -> list[WaitlistEntry]:
+    return list(
+        WaitlistEntry.objects.filter(citizen=user)
+        .select_related("service__municipality", "clerk__user")
+        .prefetch_related("holds")
+        .order_by("-created_at")[:100]
+    )
+
+
+def waitlist_entry_for_citizen(*, code: str, user) -> WaitlistEntry:
+    return get_object_or_404(
+        WaitlistEntry.objects.select_related("service__municipality", "clerk__user"), code=code, citizen=user
+    )
+
+
+def offer_live(*, entry: WaitlistEntry) -> Appointment | None:
+    """The time held for this entry now, if any."""
+    return (
+        Appointment.objects.filter(waitlist_entry=entry, status=Appointment.Status.HELD)
+        .select_related("service__municipality", "clerk__user")
+        .first()
+    )
+
+
+def offer_for_token(*, token: str) -> Appointment:
+    """The offer an e-mailed link is for (held, claimed or run out); 404 for anything else."""
+    if not token or len(token) > 100:
+        raise Http404
+    return get_object_or_404(
+        Appointment.objects.select_related("service__municipality", "clerk__user", "waitlist_entry").filter(
+            waitlist_entry__isnull=False
+        ),
+        manage_token_hash=token_hash(token),
+    )
+
+
+def waitlist_lengths(*, staff: StaffMember) -> list[Service]:
+    """The clerk's services, each with `waiting`: how many citizens wait for it (one query)."""
+    return list(
+        Service.objects.filter(staff=staff, is_active=True)
+        .annotate(
+            waiting=Count(
+                "waitlist_entries",
+                filter=Q(waitlist_entries__status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]),
+            )
+        )
+        .order_by("name_el")
+    )
+
+
+def holds_expired(*, now: datetime, limit: int = 500) -> list[int]:
+    return list(
+        Appointment.objects.filter(status=Appointment.Status.HELD, hold_expires_at__lte=now)
+        .order_by("hold_expires_at")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -10,7 +10,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
-from appointments.models import Appointment, Mode, Service, StaffMember, new_token, token_hash
+from appointments.models import (
+    Appointment,
+    Mode,
+    Service,
+    StaffMember,
+    TimeOff,
+    WorkingHours,
+    new_token,
+    token_hash,
+)
 from portal.errors import PortalError
 from portal.services import audit_log, task_enqueue_on_commit
 
@@ -178,6 +187,7 @@ def appointment_reschedule(
         clerk = _pick_clerk(service=service, start=start, clerk=None, exclude=appointment)
     old_start, old_clerk = appointment.start, appointment.clerk
     old_third_party = (appointment.third_party_email, appointment.third_party_name)
+    old_blocked = (appointment.blocked_start, appointment.blocked_end)
     changed_details = {
         name: value
         for name, value in (details or {}).items()
@@ -202,6 +212,8 @@ def appointment_reschedule(
             {"from": old_start.isoformat(), "to": start.isoformat(), "at": timezone.now().isoformat()},
         ]
     _guarded_insert(appointment)
+    if start != old_start or clerk.pk != old_clerk.pk:
+        _freed(old_clerk.pk, *old_blocked, "moved")
     audit_log(
         action="appointments.rescheduled",
         target=appointment,
@@ -237,6 +249,31 @@ def appointment_reschedule(
     return appointment, token
 
 
+def _freed(clerk_id: int, start: datetime, end: datetime, reason: str) -> None:
+    """The time is free again: the waitlist is offered it after the commit (appointments/waitlist.py)."""
+    from appointments.waitlist import freed_time_record
+
+    freed_time_record(clerk_id=clerk_id, start=start, end=end, reason=reason)
+
+
+@transaction.atomic
+def working_hours_add(*, staff: StaffMember, weekday: int, start, end) -> WorkingHours:
+    """A clerk adds working hours; the new times are offered to the waitlist."""
+    hours = WorkingHours.objects.create(staff=staff, weekday=weekday, start=start, end=end)
+    now = timezone.now()
+    horizon = max(staff.services.values_list("horizon_days", flat=True), default=0)
+    _freed(staff.pk, now, now + timedelta(days=horizon + 1), "hours_added")
+    return hours
+
+
+@transaction.atomic
+def time_off_remove(*, staff: StaffMember, pk) -> None:
+    """A clerk removes time off; its times are offered to the waitlist."""
+    for off in TimeOff.objects.filter(staff=staff, pk=pk):
+        off.delete()
+        _freed(staff.pk, off.start, off.end, "time_off_removed")
+
+
 def meeting_organizer(clerk: StaffMember) -> str:
     """The Graph object id that organises this clerk's Teams meetings: their own, else the portal's."""
     return _organizer(clerk)
@@ -270,6 +307,8 @@ def appointment_cancel(
     if not changed:
         return False
     appointment.refresh_from_db()
+    if appointment.start > timezone.now():
+        _freed(appointment.clerk_id, appointment.blocked_start, appointment.blocked_end, "cancelled")
     audit_log(
         action="appointments.cancelled",
         target=appointment,

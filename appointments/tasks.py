@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from appointments import meetings, selectors, services
 from appointments.models import Appointment
@@ -100,3 +101,28 @@ def meetings_reconcile() -> dict:
 @shared_task
 def reminders_send() -> int:
     return services.reminders_send()
+
+
+@shared_task
+def waitlist_offer(freed_id: int) -> int:
+    """Offer one freed time to the waitlist (idempotent: a freed time is offered once)."""
+    from appointments import waitlist
+
+    return waitlist.freed_time_offer(freed_id=freed_id)
+
+
+@shared_task
+def waitlist_reconcile() -> dict:
+    """Beat, every minute: offers whose hold ran out pass to the next citizen; freed times a refused publish
+    left unoffered are offered; entries whose days are over expire. Returns the counts."""
+    from appointments import waitlist
+
+    now = timezone.now()
+    released = waitlist.holds_expire(now=now)
+    offered = 0
+    for freed_id in waitlist.freed_times_pending():
+        try:
+            offered += waitlist.freed_time_offer(freed_id=freed_id, now=now)
+        except Exception:
+            logger.exception("Freed time %s not offered yet", freed_id)
+    return {"released": released, "offered": offered, "expired": waitlist.entries_expire(now=now)}

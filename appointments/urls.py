@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appointments.views import booking, staff
+from appointments.views import booking, staff, waitlist
 
 app_name = "appointments"
 urlpatterns = [
@@ -17,6 +17,10 @@ urlpatterns = [
     path("manage/<str:token>/cancel/", booking.manage_cancel, name="manage_cancel"),
     path("meeting/dev/<str:room>/", booking.dev_meeting, name="dev_meeting"),
     path("join/<str:code>/", booking.join, name="join"),
+    path("offer/<str:token>/", waitlist.offer, name="offer"),
+    path("waitlist/<str:code>/", waitlist.entry, name="waitlist_entry"),
+    path("waitlist/<str:code>/leave/", waitlist.leave, name="waitlist_leave"),
+    path("waitlist/<str:code>/claim/", waitlist.claim, name="waitlist_claim"),
     path("staff/", staff.calendar, name="staff_calendar"),
     path("staff/availability/", staff.availability, name="staff_availability"),
     path("staff/<str:code>/mark/", staff.mark, name="staff_mark"),
@@ -27,4 +31,5 @@ urlpatterns = [
     path("<slug:municipality_slug>/<str:mode>/", booking.services_list, name="services"),
     path("<slug:municipality_slug>/<str:mode>/<int:service_id>/", booking.slots, name="slots"),
     path("<slug:municipality_slug>/<str:mode>/<int:service_id>/details/", booking.details, name="details"),
+    path("<slug:municipality_slug>/<str:mode>/<int:service_id>/waitlist/", waitlist.join, name="waitlist_join"),
 ]

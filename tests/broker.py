@@ -1,3 +1,4 @@
+import os
 from contextlib import contextmanager
 
 import kombu.pools
@@ -24,8 +25,16 @@ def tasks_sent_to_broker(url: str, queue: str = "celery", **transport_options):
         task_default_queue=queue,
         broker_transport_options={**saved_transport, **transport_options},
     )
+    # Celery prefers the CELERY_BROKER_URL environment variable to broker_url: point it at `url` too, or a run
+    # with a broker configured (CELERY_BROKER_URL=redis://… make test) would publish to that broker instead.
+    saved_environment = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     try:
         yield
     finally:
+        if saved_environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
         _reset_connections()
         app.conf.update(saved, broker_transport_options=saved_transport)

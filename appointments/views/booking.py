@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import verified_citizen_required
 from appointments import selectors, services
 from appointments.forms import CancelForm, DetailsForm, details_initial
+from appointments.ics import service_email
 from appointments.models import Appointment, Mode, Service, StaffMember
 from appointments.views.calendar import calendar_context, parse_slot
 from portal.registry import reference_choices
@@ -66,8 +67,27 @@ def services_list(request: HttpRequest, municipality_slug: str, mode: str) -> Ht
 
 def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
-    service = get_object_or_404(Service, pk=service_id, municipality=municipality, is_active=True)
-    return render(request, "appointments/service_detail.html", {"municipality": municipality, "service": service})
+    service = get_object_or_404(
+        Service.objects.select_related("department"), pk=service_id, municipality=municipality, is_active=True
+    )
+    return render(
+        request,
+        "appointments/service_detail.html",
+        {
+            "municipality": municipality,
+            "service": service,
+            "next_free": selectors.first_free_slot(service=service),
+            "mailbox": service_email(service),
+            "first_links": [
+                (
+                    Mode(mode).label,
+                    reverse("appointments:slots", args=[municipality.slug, mode, service.pk]) + "?first=1",
+                )
+                for mode in service.modes
+                if mode in Mode.values
+            ],
+        },
+    )
 
 
 @verified_citizen_required
@@ -81,6 +101,7 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
         month_value=request.GET.get("month"),
         day_value=request.GET.get("day"),
         clerk=clerk,
+        first=request.GET.get("first") == "1",
     )
     return render(
         request,

@@ -51,17 +51,24 @@ def _month_next(month: date) -> date:
     return _month_end(month) + timedelta(days=1)
 
 
-def calendar_context(*, service, zone, month_value, day_value, clerk=None, exclude=None, initial_day=None) -> dict:
+def calendar_context(
+    *, service, zone, month_value, day_value, clerk=None, exclude=None, initial_day=None, first=False
+) -> dict:
     """The month to show, its days with free times and the selected day's times, all in `zone`'s days.
 
     Without a month in the address the calendar opens on `initial_day` (a booking being moved) or on the first
     day that has a free time, wherever that is inside the booking horizon. A month outside the bookable range is
-    clamped to it, so no address can ask for a month before today or after the horizon.
+    clamped to it, so no address can ask for a month before today or after the horizon. `first`
+    («Πρώτη διαθέσιμη ώρα») opens on the earliest free time, found in constant queries, and marks it.
     """
     now = timezone.now()
     today = now.astimezone(zone).date()
     _first_open, last_open = selectors.booking_days(service=service, zone=zone, now=now)
     first_month, last_month = today.replace(day=1), max(today, last_open).replace(day=1)
+    first_slot = selectors.first_free_slot(service=service, clerk=clerk, now=now) if first else None
+    if first_slot is not None:
+        day_value = first_slot.start.astimezone(zone).date().isoformat()
+        month_value = None
     selected = parse_day(day_value)
     month = parse_month(month_value) or (selected.replace(day=1) if selected else None)
     searching = month is None and initial_day is None
@@ -108,4 +115,5 @@ def calendar_context(*, service, zone, month_value, day_value, clerk=None, exclu
         "has_slots": bool(slots),
         "searched_horizon": searching and not slots,
         "weekday_labels": [WEEKDAYS_ABBR[index] for index in range(7)],
+        "first_slot": first_slot,
     }

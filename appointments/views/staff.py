@@ -70,6 +70,7 @@ def calendar(request: HttpRequest, staff) -> HttpResponse:
             "next": first + timedelta(days=length),
             "zone_name": zone_label(zone),
             "now": timezone.now(),
+            "waitlists": selectors.waitlist_lengths(staff=staff),
         },
     )
 
@@ -132,7 +133,7 @@ def availability(request: HttpRequest, staff) -> HttpResponse:
         if action == "hours":
             hours_form = WorkingHoursForm(request.POST, prefix="hours", existing=staff.working_hours.all())
             if hours_form.is_valid():
-                WorkingHours.objects.create(staff=staff, **hours_form.cleaned_data)
+                services.working_hours_add(staff=staff, **hours_form.cleaned_data)
                 return redirect("appointments:staff_availability")
         elif action == "off":
             off_form = TimeOffForm(request.POST, prefix="off")
@@ -143,7 +144,7 @@ def availability(request: HttpRequest, staff) -> HttpResponse:
             WorkingHours.objects.filter(staff=staff, pk=request.POST.get("pk")).delete()
             return redirect("appointments:staff_availability")
         elif action == "delete_off":
-            TimeOff.objects.filter(staff=staff, pk=request.POST.get("pk")).delete()
+            services.time_off_remove(staff=staff, pk=request.POST.get("pk"))
             return redirect("appointments:staff_availability")
         elif action == "feed":
             token = services.feed_token_reset(staff=staff)
@@ -168,7 +169,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     staff = selectors.staff_for_feed(token=token)
     since = timezone.now() - timedelta(days=30)
     appointments = (
-        Appointment.objects.filter(clerk=staff, start__gte=since)
+        Appointment.objects.bookings()
+        .filter(clerk=staff, start__gte=since)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("service__municipality")
     )
