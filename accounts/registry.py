@@ -35,3 +35,29 @@ def personal_data_sections() -> list[PersonalDataSection]:
 def erase_consequences(user) -> list[str]:
     """Every section's consequences of deleting `user`'s account, in registration order."""
     return [line for section in _sections.values() if section.consequences for line in section.consequences(user)]
+
+
+@dataclass(frozen=True)
+class AccountSetting:
+    """A choice another app keeps for the person, shown on the account page with a link to change it."""
+
+    key: str
+    label: Any  # a lazy string
+    # The current choice in words, in the active language, for this user.
+    describe: Callable[[Any], str]
+    url_name: str
+
+
+_settings: dict[str, AccountSetting] = {}
+
+
+def register_account_setting(setting: AccountSetting) -> None:
+    _settings[setting.key] = setting
+
+
+def account_settings(user) -> list[dict]:
+    """[{"label", "value", "url_name"}] for the account page, in registration order."""
+    return [
+        {"label": setting.label, "value": setting.describe(user), "url_name": setting.url_name}
+        for setting in _settings.values()
+    ]

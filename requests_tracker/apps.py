@@ -7,7 +7,12 @@ class RequestsTrackerConfig(AppConfig):
     verbose_name = _("Citizen requests")
 
     def ready(self):
-        from accounts.registry import PersonalDataSection, register_personal_data
+        from accounts.registry import (
+            AccountSetting,
+            PersonalDataSection,
+            register_account_setting,
+            register_personal_data,
+        )
         from accounts.roles import register_staff_role
         from portal.celery import beat_register
         from portal.registry import (
@@ -26,6 +31,14 @@ class RequestsTrackerConfig(AppConfig):
         register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=EREQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=PAYMENTS_OFFICE)
+        register_account_setting(
+            AccountSetting(
+                key="requests_comment_signature",
+                label=_("My comments on citizen requests are signed"),
+                describe=lambda user: selectors.comment_signature(user=user),
+                url_name="requests_tracker:comment_signature",
+            )
+        )
         # Beat: e-requests the protocol could not number at filing, card orders and refunds still pending, and
         # uploads staged on the request form but never filed (deleted a day later).
         beat_register(

@@ -7,8 +7,8 @@ FMT = r"\.(?P<fmt>xml|json)$"
 urlpatterns = [
     re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
     re_path(r"^services" + FMT, views.services, name="services"),
-    re_path(r"^services/(?P<code>[-\w]+)" + FMT, views.service_definition, name="service"),
+    re_path(r"^services/(?P<code>[^/]+?)" + FMT, views.service_definition, name="service"),
     re_path(r"^requests" + FMT, views.requests, name="requests"),
-    re_path(r"^requests/(?P<request_id>[-\w]+)" + FMT, views.request_one, name="request"),
+    re_path(r"^requests/(?P<request_id>[^/]+?)" + FMT, views.request_one, name="request"),
     path("", views.discovery, {"fmt": "json"}, name="index"),
 ]

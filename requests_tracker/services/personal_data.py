@@ -2,7 +2,7 @@
 
 from django.db.models import F
 
-from requests_tracker.models import Attachment, Comment, ERequest, PayableItem, Request, Vote
+from requests_tracker.models import Attachment, Comment, CommentSignature, ERequest, PayableItem, Request, Vote
 from requests_tracker.services.shared import attachments_delete
 
 
@@ -26,11 +26,13 @@ def requests_data_export(user) -> dict:
             for comment in Comment.objects.filter(author=user).select_related("request")
         ],
         "votes": list(Vote.objects.filter(citizen=user).values_list("request__code", flat=True)),
+        "comment_signature": list(CommentSignature.objects.filter(user=user).values("shown_as", "display_name")),
     }
 
 
 def requests_data_erase(user) -> None:
     """Public requests stay (the municipality's record of the problem), without the reporter; votes go."""
+    CommentSignature.objects.filter(user=user).delete()  # a display name is the person's own words
     for request_id in Vote.objects.filter(citizen=user).values_list("request_id", flat=True):
         Request.objects.filter(pk=request_id).update(vote_count=F("vote_count") - 1)
     Vote.objects.filter(citizen=user).delete()

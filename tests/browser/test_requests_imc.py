@@ -248,3 +248,11 @@ def test_a_citizen_chooses_how_their_comments_are_signed(page, live_server, repo
     expect(page.locator(".comment")).to_contain_text("Γειτόνισσα")
     expect(page.locator("#comment-signature-note")).to_contain_text("«Γειτόνισσα»")
     assert_accessible(page)
+    # The account page says which, with the way to change it.
+    page.goto(live_server.url + "/accounts/profile/")
+    choices = page.locator("section[aria-labelledby=choices-heading]")
+    expect(choices).to_contain_text("Τα σχόλιά μου στα αιτήματα πολιτών υπογράφονται")
+    expect(choices.locator("dd")).to_contain_text("Γειτόνισσα")
+    expect(choices.get_by_role("link", name=re.compile("Αλλαγή"))).to_have_attribute(
+        "href", "/requests/comment-signature/"
+    )

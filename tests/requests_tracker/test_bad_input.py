@@ -71,8 +71,11 @@ def test_a_nul_byte_is_a_400_everywhere(client, reporter, categories, api_key):
     response = client.get(f"{BASE}/requests.json", {"jurisdiction_id": "thessa\x00loniki"})
     assert response.status_code == 400 and response.json()[0]["description"].endswith("NUL characters")
     assert client.get(f"{BASE}/requests.json", {**J, "service_request_id": "THE\x00"}).status_code == 400
-    # Open311's id pattern ([-\w]+) admits no NUL: no such address.
-    assert client.get(f"{BASE}/requests/{citizen_request.code}%00.json", J).status_code == 404
+    # A NUL in an Open311 address is the client's error, answered in Open311's own JSON.
+    response = client.get(f"{BASE}/requests/{citizen_request.code}%00.json", J)
+    assert response.status_code == 400 and response.json()[0]["description"].endswith("NUL characters")
+    assert client.get(f"{BASE}/services/pot%00holes.json", J).status_code == 400
+    assert client.get(f"{BASE}/requests/NOSUCH.json", J).status_code == 404
     assert _post(client, api_key, description="a\x00b", lat="40.632", long="22.944").status_code == 400
 
 

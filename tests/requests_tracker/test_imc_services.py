@@ -215,3 +215,15 @@ def test_comments_votes_address_search_and_open311_posts_are_rate_limited(
     assert citizen_request.votes.count() == 1  # the third was refused before it reached the service
     geocode_url = reverse("requests_tracker:geocode_json", args=["thessaloniki"])
     assert [client.get(geocode_url, {"q": ""}).status_code for _ in range(3)][-1] == 429
+
+
+def test_the_comment_signature_is_exported_and_erased_with_the_account(reporter):
+    from requests_tracker.models import CommentSignature
+    from requests_tracker.services.personal_data import requests_data_erase, requests_data_export
+
+    services.comment_signature_set(user=reporter, shown_as="display_name", display_name="Γειτόνισσα")
+    assert requests_data_export(reporter)["comment_signature"] == [
+        {"shown_as": "display_name", "display_name": "Γειτόνισσα"}
+    ]
+    requests_data_erase(reporter)
+    assert not CommentSignature.objects.filter(user=reporter).exists()
