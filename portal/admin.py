@@ -17,7 +17,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [DepartmentInline]
     fieldsets = [
-        (None, {"fields": ["name_el", "name_en", "slug", "time_zone"]}),
+        (None, {"fields": ["name_el", "name_genitive_el", "name_accusative_el", "name_en", "slug", "time_zone"]}),
         (_("Contact"), {"fields": ["contact_email", "contact_phone", "address"]}),
         (_("Map"), {"fields": ["map_center_latitude", "map_center_longitude", "map_zoom"]}),
         (_("Privacy policy"), {"fields": ["privacy_policy_el", "privacy_policy_en"]}),

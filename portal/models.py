@@ -33,9 +33,31 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
 
 
+# A Greek municipality is «Δήμος X»: «του Δήμου X», «τον Δήμο X». The stored forms win; this is the fallback.
+_GREEK_CASES = {"Δήμος": {"genitive": "Δήμου", "accusative": "Δήμο"}}
+
+
+def _greek_case(name: str, case: str) -> str:
+    head, _, rest = name.partition(" ")
+    forms = _GREEK_CASES.get(head)
+    return f"{forms[case]} {rest}" if forms and rest else name
+
+
 class Municipality(BilingualName, models.Model):
     name_el = models.CharField(_("name (Greek)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    name_genitive_el = models.CharField(
+        _("name in the genitive (Greek)"),
+        max_length=150,
+        blank=True,
+        help_text=_("As a sentence needs it after «του», e.g. Δήμου Χανίων. Empty: worked out from the name."),
+    )
+    name_accusative_el = models.CharField(
+        _("name in the accusative (Greek)"),
+        max_length=150,
+        blank=True,
+        help_text=_("As a sentence needs it after «τον» or «στον», e.g. Δήμο Χανίων. Empty: worked out from the name."),
+    )
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in addresses, e.g. chania."))
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Athens", validators=[validate_time_zone]
@@ -72,6 +94,20 @@ class Municipality(BilingualName, models.Model):
     @property
     def privacy_policy(self) -> str:
         return localized(self, "privacy_policy")
+
+    @property
+    def name_genitive(self) -> str:
+        """The name after «του» in a Greek sentence («του Δήμου Χανίων»); in English, the name."""
+        if (get_language() or "el").startswith("en"):
+            return self.name
+        return self.name_genitive_el or _greek_case(self.name_el, "genitive")
+
+    @property
+    def name_accusative(self) -> str:
+        """The name after «τον», «στον», «από τον» in a Greek sentence («από τον Δήμο Χανίων»); in English, the name."""
+        if (get_language() or "el").startswith("en"):
+            return self.name
+        return self.name_accusative_el or _greek_case(self.name_el, "accusative")
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -8,10 +8,12 @@ from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
-from django.template import TemplateDoesNotExist
+from django.template import TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone, translation
 
 from portal.models import AuditEntry, Municipality, OutboundEmail
@@ -45,15 +47,19 @@ def email_enqueue(
     """Render an e-mail in the recipient's language now, send it from the worker after the transaction commits.
 
     `template` names three templates: `<template>_subject.txt`, `<template>.txt` and, optionally, `<template>.html`.
+    The text ones are rendered without HTML escaping (text_render); an e-mail without its own HTML template gets
+    the text in the portal's HTML frame, headed by the municipality found in the context (email_municipality).
     """
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body_text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(text_render(f"{template}_subject.txt", context).split())
+        body_text = text_tidy(text_render(f"{template}.txt", context))
         try:
             body_html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
-            body_html = ""
+            body_html = email_html(
+                subject=subject, body_text=body_text, municipality=email_municipality(context), language=language
+            )
     return _email_store(
         to=to,
         subject=subject,
@@ -65,9 +71,71 @@ def email_enqueue(
     )
 
 
-def email_enqueue_message(*, message: EmailMessage, language: str) -> OutboundEmail:
+def text_render(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping (the "text" engine in settings.TEMPLATES)."""
+    return engines["text"].get_template(template_name).render(context)
+
+
+def text_tidy(text: str) -> str:
+    """No more than one blank line in a row, none at the end: what a template's {% if %} blocks leave behind."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    tidy = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip("\n") + "\n"
+
+
+def email_municipality(context: dict) -> Municipality | None:
+    """The municipality an e-mail is from: one in its context, or that of an object in it (a case, a booking)."""
+    values = list(context.values())
+    for value in values:
+        if isinstance(value, Municipality):
+            return value
+    for path in (("municipality",), ("service", "municipality")):
+        for value in values:
+            for attribute in path:
+                try:
+                    value = getattr(value, attribute, None)
+                except Exception:  # a lazy relation that cannot be loaded: not this one
+                    value = None
+            if isinstance(value, Municipality):
+                return value
+    return None
+
+
+def email_logo_url(municipality: Municipality | None) -> str:
+    """The municipality's logo (static/portal/logos/<slug>.png) or the portal's (static/portal/logo.png), if any."""
+    candidates = [f"portal/logos/{municipality.slug}.png"] if municipality else []
+    for path in [*candidates, "portal/logo.png"]:
+        if finders.find(path):
+            return settings.SITE_URL + static(path)
+    return ""
+
+
+def email_html(*, subject: str, body_text: str, municipality: Municipality | None, language: str) -> str:
+    """The HTML alternative of a text e-mail: the text, its links clickable, under the municipality's name."""
+    with translation.override(language):
+        return render_to_string(
+            "portal/email/base.html",
+            {
+                "subject": subject,
+                "body_text": body_text,
+                "municipality": municipality,
+                "logo_url": email_logo_url(municipality),
+                "language": language,
+                "site_url": settings.SITE_URL,
+            },
+        )
+
+
+def email_enqueue_message(
+    *, message: EmailMessage, language: str, municipality: Municipality | None = None
+) -> OutboundEmail:
     """Queue an e-mail another library rendered (allauth's), already in the recipient's language."""
     html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+    if not html:
+        html = email_html(subject=message.subject, body_text=message.body, municipality=municipality, language=language)
     return _email_store(
         to=message.to,
         subject=message.subject,

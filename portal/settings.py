@@ -104,6 +104,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails (`*.txt`, `*_subject.txt`): the same templates, never HTML-escaped, so that a «"» or
+        # «'» reaches the reader as itself and not as `&quot;` or `&#x27;` (portal.services.text_render).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database: PostgreSQL everywhere. Only under DJANGO_DEBUG does a missing DATABASE_URL start the quick start's
@@ -284,6 +293,9 @@ MAP_ATTRIBUTION = "© OpenStreetMap"
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "")
 if EMAIL_URL:
     vars().update(dj_email_url.parse(EMAIL_URL))
+    if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set by the line above)
+        # Subjects and bodies printed as a reader sees them, not MIME-encoded (portal/mail.py).
+        EMAIL_BACKEND = "portal.mail.ConsoleEmailBackend"
 else:
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

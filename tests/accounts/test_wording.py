@@ -89,3 +89,37 @@ def test_email_subjects_carry_no_host_prefix(client, citizen, django_capture_on_
     (message,) = mail.outbox
     assert not message.subject.startswith("[")  # fault: «[127.0.0.1:8000] …»
     assert "testserver" not in message.subject
+
+
+def _signup(client, language="el"):
+    with translation.override(language):
+        url = reverse("account_signup")
+    return client.post(
+        url,
+        {
+            "full_name": "Νίκος O'Brien",
+            "username": "nikos",
+            "email": "nikos@example.gr",
+            "password1": "Sup3r-long-passw0rd",
+            "password2": "Sup3r-long-passw0rd",
+            "privacy_consent": "on",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("el", "λογαριασμό στην Πύλη του Δήμου."), ("en", "register an account on Dimos Portal.")],
+)
+def test_allauths_e_mails_name_the_portal_not_the_host(
+    client, db, django_capture_on_commit_callbacks, language, sentence
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _signup(client, language)
+    (message,) = mail.outbox
+    assert sentence in message.body  # not «…στο 127.0.0.1:8000»
+    words = message.body.split("http://testserver")[0]  # the links carry the host; the words may not
+    assert "testserver" not in words and "127.0.0.1" not in words
+    assert "&#x27;" not in message.body and "&quot;" not in message.subject
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    assert ("Πύλη του Δήμου" if language == "el" else "Dimos Portal") in html

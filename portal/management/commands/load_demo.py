@@ -11,6 +11,8 @@ MUNICIPALITIES = [
     {
         "slug": "chania",
         "name_el": "Δήμος Χανίων",
+        "name_genitive_el": "Δήμου Χανίων",
+        "name_accusative_el": "Δήμο Χανίων",
         "name_en": "Municipality of Chania",
         "contact_email": "info@chania.example.gr",
         "contact_phone": "+30 28213 41600",
@@ -35,6 +37,8 @@ MUNICIPALITIES = [
     {
         "slug": "thessaloniki",
         "name_el": "Δήμος Θεσσαλονίκης",
+        "name_genitive_el": "Δήμου Θεσσαλονίκης",
+        "name_accusative_el": "Δήμο Θεσσαλονίκης",
         "name_en": "Municipality of Thessaloniki",
         "contact_email": "info@thessaloniki.example.gr",
         "contact_phone": "+30 2313 317777",
