@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Newsletter, NewsletterDelivery, User
-from portal.services import audit_log, email_enqueue
+from portal.services import audit_log, email_enqueue, text_render, text_tidy
 
 BATCH_SIZE = 200
 _UNSUBSCRIBE_SALT = "accounts.newsletter.unsubscribe"
@@ -17,6 +17,14 @@ _UNSUBSCRIBE_SALT = "accounts.newsletter.unsubscribe"
 
 class NewsletterAlreadySent(Exception):
     pass
+
+
+class NewsletterRecipientsChanged(Exception):
+    """The number of recipients is not the one the sender confirmed: show the new number and ask again."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
 
 
 def newsletter_recipients(*, newsletter: Newsletter) -> QuerySet[User]:
@@ -35,8 +43,16 @@ def newsletter_recipients(*, newsletter: Newsletter) -> QuerySet[User]:
     )
 
 
-def newsletter_send(*, newsletter: Newsletter, actor: User) -> None:
-    """Start sending: draft → sending (compare-and-swap, so a double click sends once)."""
+def newsletter_send(*, newsletter: Newsletter, actor: User, confirmed_count: int | None = None) -> None:
+    """Start sending: draft → sending (compare-and-swap, so a double click sends once).
+
+    `confirmed_count` is the number of recipients the sender saw and confirmed; if it no longer matches,
+    NewsletterRecipientsChanged (with the new number) is raised and nothing is sent.
+    """
+    if confirmed_count is not None:
+        count = newsletter_recipients(newsletter=newsletter).count()
+        if count != confirmed_count:
+            raise NewsletterRecipientsChanged(count)
     with transaction.atomic():
         started = Newsletter.objects.filter(pk=newsletter.pk, status=Newsletter.Status.DRAFT).update(
             status=Newsletter.Status.SENDING
@@ -69,22 +85,54 @@ def newsletter_send_batch_now(*, newsletter_id: int, batch_size: int = BATCH_SIZ
         return True
 
 
-def _newsletter_email(*, newsletter: Newsletter, user: User) -> None:
-    unsubscribe_url = settings.SITE_URL + unsubscribe_path(user=user, language=user.language)
-    english = user.language == User.Language.ENGLISH
+def _newsletter_context(*, newsletter: Newsletter, user: User, language: str) -> dict:
+    english = language == User.Language.ENGLISH
+    return {
+        "user": user,
+        "newsletter": newsletter,
+        "subject": (english and newsletter.subject_en) or newsletter.subject_el,
+        "body": (english and newsletter.body_en) or newsletter.body_el,
+        "unsubscribe_url": settings.SITE_URL + unsubscribe_path(user=user, language=language),
+    }
+
+
+def _newsletter_email(*, newsletter: Newsletter, user: User, language: str | None = None, test: bool = False) -> None:
+    language = language or user.language
+    context = _newsletter_context(newsletter=newsletter, user=user, language=language)
+    unsubscribe_url = context["unsubscribe_url"]
     email_enqueue(
         to=[user.email],
         template="accounts/email/newsletter",
-        context={
-            "user": user,
-            "newsletter": newsletter,
-            "subject": (english and newsletter.subject_en) or newsletter.subject_el,
-            "body": (english and newsletter.body_en) or newsletter.body_el,
-            "unsubscribe_url": unsubscribe_url,
-        },
-        language=user.language,
+        context={**context, "test": test},
+        language=language,
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+
+
+def newsletter_preview(*, newsletter: Newsletter, user: User, language: str) -> dict:
+    """The e-mail as a reader in `language` would get it: {"language", "subject", "body"} (plain text)."""
+    context = _newsletter_context(newsletter=newsletter, user=user, language=language)
+    with translation.override(language):
+        subject = " ".join(text_render("accounts/email/newsletter_subject.txt", context).split())
+        body = text_tidy(text_render("accounts/email/newsletter.txt", context))
+    return {"language": language, "subject": subject, "body": body}
+
+
+def newsletter_send_test(*, newsletter: Newsletter, actor: User) -> list[str]:
+    """Send the newsletter to its author alone, once in Greek and once in English if it has an English text;
+    returns the languages sent. Nothing is recorded as delivered."""
+    languages = ["el"] + (["en"] if newsletter.subject_en and newsletter.body_en else [])
+    with transaction.atomic():
+        for language in languages:
+            _newsletter_email(newsletter=newsletter, user=actor, language=language, test=True)
+        audit_log(
+            action="accounts.newsletter.test_sent",
+            target=newsletter,
+            actor=actor,
+            municipality=newsletter.municipality,
+            data={"to": actor.email, "languages": languages},
+        )
+    return languages
 
 
 def unsubscribe_token(*, user: User) -> str:

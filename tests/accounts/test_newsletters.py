@@ -87,3 +87,26 @@ def test_unsubscribe_link_works_without_logging_in(client, issue, culture, djang
 
 def test_a_forged_unsubscribe_link_is_refused(client, db):
     assert client.post("/accounts/newsletter/unsubscribe/forged-token/").status_code == 404
+
+
+def test_sending_needs_the_confirmed_number_of_recipients(issue, culture, django_capture_on_commit_callbacks):
+    from accounts import newsletters
+
+    count = newsletters.newsletter_recipients(newsletter=issue).count()
+    with pytest.raises(newsletters.NewsletterRecipientsChanged) as changed:
+        newsletters.newsletter_send(newsletter=issue, actor=None, confirmed_count=count + 1)
+    assert changed.value.count == count
+    issue.refresh_from_db()
+    assert issue.status == issue.Status.DRAFT
+
+
+def test_the_interests_must_be_the_newsletters_municipality(chania, thessaloniki):
+    from accounts.admin import NewsletterForm
+    from accounts.models import Interest
+
+    elsewhere = Interest.objects.create(municipality=thessaloniki, name_el="Αθλητισμός")
+    form = NewsletterForm(
+        {"municipality": chania.pk, "interests": [elsewhere.pk], "subject_el": "Θέμα", "body_el": "Κείμενο"}
+    )
+    assert not form.is_valid()
+    assert form.errors["interests"] == ["Επιλέξτε ενδιαφέροντα του δήμου του ίδιου του ενημερωτικού δελτίου."]
