@@ -116,7 +116,9 @@ class Weekday(models.IntegerChoices):
 class WorkingHours(models.Model):
     """One range of one weekday, in the municipality's local time: a day may have several."""
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="working_hours")
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("clerk")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
@@ -132,7 +134,7 @@ class WorkingHours(models.Model):
 
 
 class TimeOff(models.Model):
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="time_off")
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="time_off", verbose_name=_("clerk"))
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -150,7 +152,9 @@ class TimeOff(models.Model):
 
 
 class Holiday(BilingualName, models.Model):  # noqa: DJ008 - str() from BilingualName
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="holidays")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("municipality")
+    )
     date = models.DateField(_("date"))
     name_el = models.CharField(_("name (Greek)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
@@ -201,10 +205,18 @@ class Appointment(models.Model):
 
     # The public id in links and e-mails: unguessable, unlike the primary key.
     code = models.CharField(_("booking code"), max_length=16, unique=True, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
-    clerk = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("service")
+    )
+    clerk = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("clerk")
+    )
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="appointments",
+        verbose_name=_("citizen"),
     )
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices)
     start = models.DateTimeField(_("start"))
@@ -325,7 +337,9 @@ class WaitlistEntry(models.Model):
         EXPIRED = "expired", _("expired")
 
     code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waitlist_entries")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("service")
+    )
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("citizen")
     )

@@ -94,3 +94,15 @@ def test_the_changelist_shows_greek_headers_and_filters(admin_client, chania):
     page = admin_client.get("/admin/accounts/newsletter/").content.decode()
     assert "Εμφάνιση πλήθους" in page and "Show counts" not in page
     assert ">Δήμος<" in page
+
+
+def test_the_appointment_change_form_labels_are_greek():
+    from django.utils import translation
+
+    from appointments.models import Appointment, TimeOff, WorkingHours
+
+    with translation.override("el"):
+        labels = [str(Appointment._meta.get_field(name).verbose_name) for name in ("service", "clerk", "citizen")] + [
+            str(model._meta.get_field("staff").verbose_name) for model in (WorkingHours, TimeOff)
+        ]
+    assert labels == ["υπηρεσία", "υπάλληλος", "δημότης", "υπάλληλος", "υπάλληλος"]
