@@ -20,9 +20,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked by the booking's upload policy."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, check: bool = True, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPT}))
         super().__init__(*args, **kwargs)
+        self.check = check  # False: the caller attaches each file and reports each refusal itself
 
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
@@ -33,6 +34,8 @@ class MultipleFileField(forms.FileField):
         errors = []
         for file in files:
             super().clean(file, initial)
+            if not self.check:
+                continue
             try:
                 uploads.upload_check(file)
             except forms.ValidationError as error:
@@ -282,7 +285,7 @@ class OfferClaimForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     """The booking page's upload: one or more files."""
 
-    documents = MultipleFileField(label=_("Attach documents"), required=True)
+    documents = MultipleFileField(label=_("Attach documents"), required=True, check=False)
 
 
 class DocumentRequestForm(forms.Form):
