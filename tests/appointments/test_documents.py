@@ -99,7 +99,7 @@ def test_documents_are_attached_until_the_appointment_starts(booking, verified):
     assert not documents.documents_open(appointment=booking, now=booking.start)
     with pytest.raises(documents.DocumentRefused) as refused:
         documents.document_attach(appointment=booking, file=pdf(), actor=verified, now=booking.start)
-    assert "until it starts" in str(refused.value.message)
+    assert "μέχρι την έναρξη" in str(refused.value.message)
     assert not BookingDocument.objects.exists()
 
 
@@ -143,7 +143,7 @@ def test_a_booking_takes_at_most_ten_documents(booking, verified):
         documents.document_attach(appointment=booking, file=pdf(f"{index}.pdf"), actor=verified)
     with pytest.raises(documents.DocumentRefused) as refused:
         documents.document_attach(appointment=booking, file=pdf(), actor=verified)
-    assert "at most 10" in str(refused.value.message)
+    assert "έως 10 δικαιολογητικά" in str(refused.value.message)
 
 
 def test_the_booking_page_says_why_a_file_was_refused(client, booking, verified):
