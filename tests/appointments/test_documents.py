@@ -282,3 +282,10 @@ def test_the_purge_runs_as_a_beat_task():
 
     entry = portal.celery.app.conf.beat_schedule["appointments-documents-purge"]
     assert entry["task"] == "appointments.tasks.documents_purge"
+
+
+def test_the_waitlist_beat_is_registered_too():
+    import portal.celery
+
+    entry = portal.celery.app.conf.beat_schedule["appointments-waitlist-reconcile"]
+    assert entry == {"task": "appointments.tasks.waitlist_reconcile", "schedule": 60.0}
