@@ -8,7 +8,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from appointments import case_file, services, waitlist
+        from appointments import case_file, documents, services, waitlist
         from appointments.demo import demo_load
         from portal.celery import beat_register
         from portal.registry import (
@@ -33,6 +33,18 @@ class AppointmentsConfig(AppConfig):
         beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
         # Meetings a refused publish never created, and cancelled meetings still open at the provider.
         beat_register("appointments-meetings-reconcile", task="appointments.tasks.meetings_reconcile", schedule=300.0)
+        # Every minute: offers whose hold ran out pass to the next waiting citizen; freed times a refused publish
+        # left unoffered are offered; waitlist entries past their days expire. (Lost when the beat entries moved
+        # out of portal/celery.py.)
+        beat_register("appointments-waitlist-reconcile", task="appointments.tasks.waitlist_reconcile", schedule=60.0)
+        # Data minimisation: documents go a set number of days after their appointment.
+        beat_register("appointments-documents-purge", task="appointments.tasks.documents_purge", schedule=3600.0)
+        # Before "appointments": its erase detaches the bookings from the citizen, and these are found through them.
+        register_personal_data(
+            PersonalDataSection(
+                key="appointments_documents", export=documents.citizen_data_export, erase=documents.citizen_data_erase
+            )
+        )
         register_personal_data(
             PersonalDataSection(
                 key="appointments",

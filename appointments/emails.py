@@ -163,3 +163,15 @@ def offered(*, appointment: Appointment, token: str) -> None:
 
 def offer_expired(*, appointment: Appointment) -> None:
     _citizen(appointment, event="offer_expired", method=None, template="offer")
+
+
+def document_requested(*, appointment: Appointment, message: str, upload_url: str) -> None:
+    """The clerk asks for a missing document: the message and the link where it is attached."""
+    _citizen(
+        appointment,
+        event="document_requested",
+        method=None,
+        template="document_request",
+        message=message,
+        upload_url=upload_url,
+    )

@@ -2,7 +2,47 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import normalise_mobile
+from appointments import uploads
 from appointments.models import Appointment, Mode, Weekday
+from portal.uploads import filename_clean
+
+# The guide's step 5, with the documents attached here instead of e-mailed to an address nobody is given.
+DOCUMENTS_ACKNOWLEDGEMENT = _(
+    "I will attach the documents needed here before the video call, so that the clerk is able to serve me."
+)
+DOCUMENTS_ACKNOWLEDGEMENT_REQUIRED = _("Please confirm that you will attach the documents before the call.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the booking's upload policy."""
+
+    def __init__(self, *args, check: bool = True, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPT}))
+        super().__init__(*args, **kwargs)
+        self.check = check  # False: the caller attaches each file and reports each refusal itself
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if len(files) > uploads.MAX_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s documents."), params={"count": uploads.MAX_FILES}, code="too_many"
+            )
+        errors = []
+        for file in files:
+            super().clean(file, initial)
+            if not self.check:
+                continue
+            try:
+                uploads.upload_check(file)
+            except forms.ValidationError as error:
+                errors.append(f"{filename_clean(file.name)}: {' '.join(error.messages)}")
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
 
 
 def _style(form: forms.Form) -> None:
@@ -54,14 +94,27 @@ class DetailsForm(forms.Form):
     )
     third_party_name = forms.CharField(label=_("Third person's full name"), max_length=150, required=False)
     third_party_email = forms.EmailField(label=_("Third person's e-mail"), required=False)
-    documents_acknowledged = forms.BooleanField(
-        label=_("I know that I must e-mail the documents needed to the clerk before the video call."), required=False
+    documents_acknowledged = forms.BooleanField(label=DOCUMENTS_ACKNOWLEDGEMENT, required=False)
+    documents = MultipleFileField(
+        label=_("Documents"),
+        required=False,
+        help_text=_("Optional: photos or scans (JPEG, PNG) and documents (PDF, DOC, DOCX, ODT) of up to 10 MB each."),
     )
     privacy_consent = forms.BooleanField(label=_("I consent to the privacy policy."), required=True)
 
-    def __init__(self, *args, video: bool, references: list[tuple[str, str]] = (), consent: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        video: bool,
+        references: list[tuple[str, str]] = (),
+        consent: bool = True,
+        attach: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.video = video
+        if not attach:
+            del self.fields["documents"]  # a change of details: documents are attached on the booking's page
         if not consent:
             del self.fields["privacy_consent"]  # a change to a booking: consent was given when it was made
         if references:
@@ -84,9 +137,7 @@ class DetailsForm(forms.Form):
         if consent:
             self.fields["privacy_consent"].error_messages["required"] = _("You must consent to the privacy policy.")
         if video:
-            self.fields["documents_acknowledged"].error_messages["required"] = _(
-                "Please confirm that you will e-mail the documents beforehand."
-            )
+            self.fields["documents_acknowledged"].error_messages["required"] = DOCUMENTS_ACKNOWLEDGEMENT_REQUIRED
 
     def clean_mobile_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["mobile_phone"].strip())
@@ -214,9 +265,7 @@ class OfferClaimForm(forms.Form):
     """One step: the mode when the citizen waited for any, and for a video call the documents' acknowledgement."""
 
     mode = forms.ChoiceField(label=_("Mode"), widget=forms.RadioSelect)
-    documents_acknowledged = forms.BooleanField(
-        label=_("I know that I must e-mail the documents needed to the clerk before the video call."), required=False
-    )
+    documents_acknowledged = forms.BooleanField(label=DOCUMENTS_ACKNOWLEDGEMENT, required=False)
 
     def __init__(self, *args, modes, initial_mode, **kwargs):
         super().__init__(*args, initial={"mode": initial_mode}, **kwargs)
@@ -229,5 +278,22 @@ class OfferClaimForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("mode") == Mode.VIDEO and not data.get("documents_acknowledged"):
-            self.add_error("documents_acknowledged", _("Please confirm that you will e-mail the documents beforehand."))
+            self.add_error("documents_acknowledged", DOCUMENTS_ACKNOWLEDGEMENT_REQUIRED)
         return data
+
+
+class DocumentUploadForm(forms.Form):
+    """The booking page's upload: one or more files."""
+
+    documents = MultipleFileField(label=_("Attach documents"), required=True, check=False)
+
+
+class DocumentRequestForm(forms.Form):
+    """The clerk asks for a missing document."""
+
+    message = forms.CharField(
+        label=_("Which document is missing"),
+        max_length=300,
+        widget=forms.TextInput(),
+        error_messages={"required": _("Write which document is missing.")},
+    )

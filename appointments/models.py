@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,6 +11,13 @@ from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import BilingualName, Department, Municipality, localized
+from portal.storage import PrivateStorage
+
+_private_storage = PrivateStorage("appointments")
+
+
+def private_storage() -> PrivateStorage:
+    return _private_storage
 
 
 def token_hash(token: str) -> str:
@@ -49,6 +57,12 @@ class Service(BilingualName, models.Model):  # noqa: DJ008 - str() from Bilingua
     location_en = models.CharField(_("location (English)"), max_length=255, blank=True)
     instructions_el = models.TextField(_("instructions (Greek)"), blank=True)
     instructions_en = models.TextField(_("instructions (English)"), blank=True)
+    documents_expected_el = models.TextField(
+        _("documents expected (Greek)"), blank=True, help_text=_("One document per line; shown at the details step.")
+    )
+    documents_expected_en = models.TextField(
+        _("documents expected (English)"), blank=True, help_text=_("One document per line; shown at the details step.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -71,6 +85,11 @@ class Service(BilingualName, models.Model):  # noqa: DJ008 - str() from Bilingua
     @property
     def instructions(self) -> str:
         return localized(self, "instructions")
+
+    @property
+    def documents_expected(self) -> list[str]:
+        """The documents a citizen should attach, one per line, in the current language (Greek if none)."""
+        return [line.strip() for line in localized(self, "documents_expected").splitlines() if line.strip()]
 
     @property
     def duration(self) -> timedelta:
@@ -235,7 +254,7 @@ class Appointment(models.Model):
     )
     third_party_name = models.CharField(_("third person's name"), max_length=150, blank=True)
     third_party_email = models.EmailField(_("third person's e-mail"), blank=True)
-    documents_acknowledged = models.BooleanField(_("documents will be e-mailed beforehand"), default=False)
+    documents_acknowledged = models.BooleanField(_("documents will be attached beforehand"), default=False)
     consent_at = models.DateTimeField(_("privacy consent given at"))
     # The IANA zone the citizen booked from: their e-mails and pages speak it, whatever the municipality's.
     citizen_time_zone = models.CharField(_("citizen's time zone"), max_length=64, default="Europe/Athens")
@@ -411,3 +430,75 @@ class FreedTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clerk}: {self.start:%Y-%m-%d %H:%M} – {self.end:%H:%M} ({self.reason})"
+
+
+class BookingDocument(models.Model):
+    """A document the citizen attached to a booking: private, shown only to them, its clerk and the department.
+
+    Deleted `APPOINTMENT_DOCUMENTS_RETENTION_DAYS` after the appointment (appointments/documents.py).
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("image")
+        DOCUMENT = "document", _("document")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    original_name = models.CharField(_("original name"), max_length=255)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="documents/%Y/%m")
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+
+    class Meta:
+        verbose_name = _("booking document")
+        verbose_name_plural = _("booking documents")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="appointments_document_not_empty"),
+            # Who checked may be erased later (SET NULL), but a checker is never recorded without the time.
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | Q(checked_at__isnull=False),
+                name="appointments_document_checked_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+
+class DocumentRequest(models.Model):
+    """A clerk asks the citizen for a document that is missing; answered by the next upload."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="document_requests")
+    message = models.CharField(_("message"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(message=""), name="appointments_document_request_has_message"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

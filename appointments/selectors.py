@@ -261,6 +261,7 @@ def staff_appointments(*, staff: StaffMember, start: datetime, end: datetime) ->
         Appointment.objects.filter(clerk=staff, start__lt=end, end__gt=start)
         .exclude(status=Appointment.Status.RELEASED)
         .select_related("service", "cancelled_by")
+        .prefetch_related("documents", "document_requests")
         .order_by("start", "pk")
     )
 

@@ -126,3 +126,11 @@ def waitlist_reconcile() -> dict:
         except Exception:
             logger.exception("Freed time %s not offered yet", freed_id)
     return {"released": released, "offered": offered, "expired": waitlist.entries_expire(now=now)}
+
+
+@shared_task
+def documents_purge() -> int:
+    """Beat, hourly: delete the documents of appointments past the retention period; the number deleted."""
+    from appointments import documents
+
+    return documents.documents_purge()

@@ -387,6 +387,8 @@ LOGGING = {
 MEETING_PROVIDER = os.environ.get("MEETING_PROVIDER", "dev")  # dev | jitsi | teams
 # Minutes a freed time is held for the waiting citizen it is offered to, before it passes to the next.
 WAITLIST_HOLD_MINUTES = int(os.environ.get("WAITLIST_HOLD_MINUTES", "30"))
+# Days after an appointment that the documents attached to it are kept (data minimisation); then deleted by beat.
+APPOINTMENT_DOCUMENTS_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_DOCUMENTS_RETENTION_DAYS", "30"))
 JITSI_HOST = os.environ.get("JITSI_HOST", "meet.jit.si")
 TEAMS_TENANT_ID = os.environ.get("TEAMS_TENANT_ID", "")
 TEAMS_CLIENT_ID = os.environ.get("TEAMS_CLIENT_ID", "")

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import verified_citizen_required
-from appointments import selectors, services
+from appointments import documents, selectors, services, uploads
 from appointments.forms import CancelForm, DetailsForm, details_initial
 from appointments.ics import service_email
 from appointments.models import Appointment, Mode, Service, StaffMember
@@ -160,7 +161,7 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
     user = request.user
     references = reference_choices(user=user, municipality=municipality)
     if request.method == "POST":
-        form = DetailsForm(request.POST, video=video, references=references)
+        form = DetailsForm(request.POST, request.FILES, video=video, references=references, attach=True)
         if form.is_valid():
             try:
                 appointment, _token = services.appointment_book(
@@ -177,6 +178,7 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
                 _draft_save(request, draft_key, form)
                 messages.error(request, error.message)
                 return redirect(back_to_day)
+            _attach(request, appointment, form.cleaned_data.get("documents") or [])
             return redirect("appointments:booking", code=appointment.code)
     else:
         if selectors.slot_find(service=service, start=start, clerk=clerk) is None:
@@ -184,11 +186,12 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
             return redirect(back_to_day)
         draft = _draft_take(request, draft_key)
         if draft is not None:
-            form = DetailsForm(draft, video=video, references=references)
+            form = DetailsForm(draft, video=video, references=references, attach=True)
         else:
             form = DetailsForm(
                 video=video,
                 references=references,
+                attach=True,
                 initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
             )
     return render(
@@ -210,6 +213,15 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
     )
 
 
+def _attach(request: HttpRequest, appointment, files) -> None:
+    """The documents chosen at step 5, kept with the new booking (the form has checked them already)."""
+    for file in files:
+        try:
+            documents.document_attach(appointment=appointment, file=file, actor=request.user)
+        except (documents.DocumentRefused, ValidationError) as error:
+            messages.error(request, f"{file.name}: {documents.refusal_message(error)}")
+
+
 @never_cache
 @verified_citizen_required
 def booking(request: HttpRequest, code: str) -> HttpResponse:
@@ -217,10 +229,31 @@ def booking(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "appointments/booking.html", _manage_context(appointment))
 
 
+def _documents_context(appointment, *, token: str = "") -> dict:
+    """The booking's documents with the links that open them, the upload form's address, what is expected."""
+    attached = list(appointment.documents.all())
+    for document in attached:
+        document.url = (
+            reverse("appointments:manage_document", args=[token, document.public_id])
+            if token
+            else reverse("appointments:document", args=[document.public_id])
+        )
+    return {
+        "documents": attached,
+        "documents_open": documents.documents_open(appointment=appointment),
+        "documents_upload_url": reverse("appointments:manage_upload", args=[token])
+        if token
+        else reverse("appointments:booking_upload", args=[appointment.code]),
+        "documents_requested": [r for r in appointment.document_requests.all() if r.answered_at is None],
+        "documents_accept": uploads.ACCEPT,
+    }
+
+
 def _manage_context(appointment, *, token: str = "") -> dict:
     args = [token] if token else [appointment.code]
     prefix = "manage" if token else "booking"
     return {
+        **_documents_context(appointment, token=token),
         "appointment": appointment,
         "municipality": appointment.service.municipality,
         "manage_url": reverse("appointments:manage", args=args)
@@ -383,9 +416,9 @@ def _link_used_up(view):
 
     @never_cache  # a booking's page is personal data: never kept by a browser or a proxy
     @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
-            return view(request, token)
+            return view(request, token, *args, **kwargs)
         except Http404:
             return render(request, "appointments/link_used_up.html", status=404)
 
