@@ -212,7 +212,9 @@ def test_a_booking_racing_a_hold_for_the_same_time_one_of_them(monkeypatch, serv
     offered, booked = _book_and_offer(service, chania, day)
     busy = Appointment.objects.busy().filter(start=athens(day, 10))
     assert busy.count() == 1, (offered, booked)
-    assert (offered == 1) == isinstance(booked, services.SlotTaken)
+    # The booking loses either at the constraint (SlotTaken) or, if the hold committed before it looked, at the
+    # slot engine (SlotUnavailable); what matters is that the time is held or booked once.
+    assert (offered == 1) == isinstance(booked, services.SlotTaken | services.SlotUnavailable)
 
 
 @pytest.fixture
@@ -231,9 +233,18 @@ def holds_outside_the_constraint():
 
 
 def test_control_with_holds_outside_the_constraint_both_get_in(
-    monkeypatch, service, clerk, chania, day, holds_outside_the_constraint
+    service, clerk, chania, day, holds_outside_the_constraint
 ):
-    _barrier_before(monkeypatch, services, "_guarded_insert")
-    offered, booked = _book_and_offer(service, chania, day)
-    assert offered == 1 and not isinstance(booked, Exception)
+    # Deterministic control: a hold is made, then a booking of the same time reaches the insert (as one that read
+    # the calendar a moment earlier would). With the constraint covering bookings only, both rows go in; the test
+    # above shows the widened constraint stopping exactly this.
+    booker, citizen = make_citizen("booker", chania), make_citizen("waiting", chania)
+    _entry(service, citizen, day, "E1")
+    freed = _free(service, booker, athens(day, 10))
+    assert waitlist.freed_time_offer(freed_id=freed.pk) == 1
+    hold = Appointment.objects.get(status=Appointment.Status.HELD)
+    late = Appointment.objects.get(pk=hold.pk)
+    late.pk, late.code, late.status, late.manage_token_hash = None, "LATE01", Appointment.Status.BOOKED, "x"
+    late.waitlist_entry, late.hold_expires_at = None, None
+    services._guarded_insert(late)
     assert Appointment.objects.busy().filter(start=athens(day, 10)).count() == 2

@@ -39,7 +39,9 @@ def browser() -> Browser:
 
 
 def _page(browser: Browser, **context_options) -> Page:
-    context = browser.new_context(**context_options)
+    # Reduced motion: Bootstrap then draws no colour transitions, so the accessibility check never reads a colour
+    # half-way through one (a real, but passing, hover or focus state).
+    context = browser.new_context(reduced_motion="reduce", **context_options)
     context.set_default_timeout(10_000)
     return context.new_page()
 

@@ -20,7 +20,7 @@ def _local(live_server, url: str) -> str:
 
 
 def _new_page(browser, **options) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(10_000)
     return context.new_page()
 

@@ -30,7 +30,7 @@ def local_tiles(settings, live_server):
 
 @pytest.fixture
 def clerk_page(browser, live_server) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="el-GR")
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 900}, locale="el-GR")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

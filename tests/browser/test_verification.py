@@ -39,7 +39,7 @@ def admin_login(page: Page, live_server, username: str) -> None:
 @pytest.fixture
 def clerk_page(browser, live_server) -> Page:
     """The clerk works in a browser of their own, beside the citizen's."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="el-GR")
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 900}, locale="el-GR")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
