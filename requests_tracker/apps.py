@@ -34,6 +34,12 @@ class RequestsTrackerConfig(AppConfig):
         beat_register(
             "requests-payments-reconcile", task="requests_tracker.tasks.payments_reconcile_pending", schedule=600.0
         )
+        # Service levels: the 80 % reminder (hourly; each request once) and the supervisors' daily digest (hourly
+        # too, sent once a day: the OverdueDigest row per department and day guards it).
+        beat_register(
+            "requests-service-level-reminders", task="requests_tracker.tasks.service_level_reminders", schedule=3600.0
+        )
+        beat_register("requests-overdue-digests", task="requests_tracker.tasks.overdue_digests", schedule=3600.0)
         beat_register(
             "requests-staged-uploads-purge", task="requests_tracker.tasks.staged_uploads_purge", schedule=3600.0
         )

@@ -51,3 +51,15 @@ def payments_reconcile_pending() -> dict:
 def staged_uploads_purge() -> int:
     """Uploads staged on the request form and never filed: deleted a day later (quota relief, no orphans on disk)."""
     return services.staged_uploads_purge()
+
+
+@shared_task
+def service_level_reminders() -> int:
+    """Departments reminded of their requests at 80 % of the target (one e-mail per department, each request once)."""
+    return services.reminders_send()
+
+
+@shared_task
+def overdue_digests() -> int:
+    """Each department's supervisor: one digest a day of its overdue requests and e-requests."""
+    return services.overdue_digests_send()
