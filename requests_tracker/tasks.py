@@ -63,3 +63,15 @@ def service_level_reminders() -> int:
 def overdue_digests() -> int:
     """Each department's supervisor: one digest a day of its overdue requests and e-requests."""
     return services.overdue_digests_send()
+
+
+@shared_task
+def statistics_refresh() -> int:
+    """Recompute each municipality's public statistics into the cache, so that the page never computes them."""
+    from portal.models import Municipality
+    from requests_tracker.selectors.statistics import requests_statistics_refresh
+
+    municipalities = list(Municipality.objects.all())
+    for municipality in municipalities:
+        requests_statistics_refresh(municipality=municipality)
+    return len(municipalities)
