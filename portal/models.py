@@ -121,6 +121,9 @@ class Department(BilingualName, models.Model):
     name_el = models.CharField(_("name (Greek)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    supervisor_email = models.EmailField(
+        _("supervisor's e-mail"), blank=True, help_text=_("Receives a daily digest of the department's overdue items.")
+    )
 
     class Meta:
         verbose_name = _("department")

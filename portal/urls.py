@@ -32,6 +32,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
+    path("dimos/<slug:municipality_slug>/statistics/", include("requests_tracker.statistics_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("verification/", include("identity_verification.urls")),

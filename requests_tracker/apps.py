@@ -47,6 +47,13 @@ class RequestsTrackerConfig(AppConfig):
         beat_register(
             "requests-payments-reconcile", task="requests_tracker.tasks.payments_reconcile_pending", schedule=600.0
         )
+        # Service levels: the 80 % reminder (hourly; each request once) and the supervisors' daily digest (hourly
+        # too, sent once a day: the OverdueDigest row per department and day guards it).
+        beat_register(
+            "requests-service-level-reminders", task="requests_tracker.tasks.service_level_reminders", schedule=3600.0
+        )
+        beat_register("requests-overdue-digests", task="requests_tracker.tasks.overdue_digests", schedule=3600.0)
+        beat_register("requests-statistics-refresh", task="requests_tracker.tasks.statistics_refresh", schedule=900.0)
         beat_register(
             "requests-staged-uploads-purge", task="requests_tracker.tasks.staged_uploads_purge", schedule=3600.0
         )
@@ -58,6 +65,15 @@ class RequestsTrackerConfig(AppConfig):
                 description=_("Report a problem in your neighbourhood on the map and follow its progress."),
                 url_name="requests_tracker:start",
                 order=20,
+            )
+        )
+        register_service(
+            PortalService(
+                key="statistics",
+                title=_("Service levels in numbers"),
+                description=_("How fast the municipality answers and closes citizen requests, with data to download."),
+                url_name="requests_statistics:page",
+                order=90,
             )
         )
         register_demo_loader(demo_load, order=40)

@@ -1,6 +1,7 @@
 """This app's sections of the citizen's case file (portal.registry): requests filed or voted on, and e-requests."""
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +33,8 @@ def request_items(user) -> list[CaseFileItem]:
         mine = citizen_request.reporter_id == user.pk
         title = f"{citizen_request.code} {citizen_request.title}"
         next_step = str(REQUEST_NEXT_STEPS[citizen_request.status])
+        if citizen_request.is_open and citizen_request.due_date:
+            next_step += " " + _("Expected by %(day)s.") % {"day": date_format(citizen_request.due_date, "j E Y")}
         if not mine:
             title = _("%(request)s (you voted)") % {"request": title}
             if citizen_request.status == Request.Status.REGISTERED:

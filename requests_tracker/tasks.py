@@ -51,3 +51,27 @@ def payments_reconcile_pending() -> dict:
 def staged_uploads_purge() -> int:
     """Uploads staged on the request form and never filed: deleted a day later (quota relief, no orphans on disk)."""
     return services.staged_uploads_purge()
+
+
+@shared_task
+def service_level_reminders() -> int:
+    """Departments reminded of their requests at 80 % of the target (one e-mail per department, each request once)."""
+    return services.reminders_send()
+
+
+@shared_task
+def overdue_digests() -> int:
+    """Each department's supervisor: one digest a day of its overdue requests and e-requests."""
+    return services.overdue_digests_send()
+
+
+@shared_task
+def statistics_refresh() -> int:
+    """Recompute each municipality's public statistics into the cache, so that the page never computes them."""
+    from portal.models import Municipality
+    from requests_tracker.selectors.statistics import requests_statistics_refresh
+
+    municipalities = list(Municipality.objects.all())
+    for municipality in municipalities:
+        requests_statistics_refresh(municipality=municipality)
+    return len(municipalities)

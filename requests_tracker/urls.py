@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:municipality_slug>/r/<str:code>/edit/", public.request_edit, name="edit"),
     path("<slug:municipality_slug>/r/<str:code>/withdraw/", public.request_withdraw, name="withdraw"),
     path("<slug:municipality_slug>/r/<str:code>/vote/", public.vote, name="vote"),
+    path("<slug:municipality_slug>/r/<str:code>/reopen/", public.reopen, name="reopen"),
     path("<slug:municipality_slug>/r/<str:code>/comment/", public.comment, name="comment"),
     path("<slug:municipality_slug>/staff/", staff.queue, name="staff_queue"),
     path("<slug:municipality_slug>/staff/<str:code>/", staff.manage, name="staff_manage"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("<slug:municipality_slug>/staff/<str:code>/department/", staff.department_assign, name="staff_department"),
     path("<slug:municipality_slug>/staff/<str:code>/category/", staff.category_change, name="staff_category"),
     path("<slug:municipality_slug>/staff/<str:code>/reply/", staff.reply, name="staff_reply"),
+    path("<slug:municipality_slug>/staff/<str:code>/due-date/", staff.due_date_move, name="staff_due_date"),
     path(
         "<slug:municipality_slug>/staff/<str:code>/comments/<int:comment_id>/hide/",
         staff.comment_hide,

@@ -84,3 +84,14 @@ class CommentSignatureForm(forms.Form):
         required=False,
         help_text=_("Shown to everyone instead of your name, e.g. «Γείτονας της Τσιμισκή»."),
     )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is still wrong?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500})
+    )
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label=_("New expected date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason (shown to the citizen)"), max_length=500)

@@ -1,6 +1,7 @@
 """Citizen requests («αιτήματα πολιτών»): public reports of a problem on the map, with votes and comments."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -71,6 +72,11 @@ def status_rank():
     )
 
 
+# A category's service-level target unless the municipality sets another: two working weeks.
+DEFAULT_TARGET_WORKING_DAYS = 10
+# «Δεν διορθώθηκε» is accepted this long after closing.
+REOPEN_WINDOW_DAYS = 30
+
 # A category's colour is written into a style attribute: only «#rrggbb», never anything a browser would parse further.
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 
@@ -102,6 +108,12 @@ class Category(BilingualName, models.Model):  # noqa: DJ008 - str() from Bilingu
         _("«Other»"), default=False, help_text=_("Requests filed under «Other» are re-filed by staff.")
     )
     position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+    target_working_days = models.PositiveSmallIntegerField(
+        _("target in working days"),
+        default=DEFAULT_TARGET_WORKING_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Working days (weekends and public holidays skipped) within which a request should be closed."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -198,6 +210,16 @@ class Request(models.Model):
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The service level: the date promised to the citizen («αναμένεται έως»), moved only by request_due_date_move
+    # with a reason in the timeline; the day the department is reminded (80 % of the target) and when it was.
+    due_date = models.DateField(_("expected by"), null=True, blank=True)
+    remind_on = models.DateField(_("department reminded on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("department reminded at"), null=True, blank=True)
+    # For the statistics, in working days from filing (written by the services when it happens).
+    first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    first_answer_working_days = models.PositiveSmallIntegerField(_("working days to first answer"), null=True)
+    closing_working_days = models.PositiveSmallIntegerField(_("working days to closing"), null=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened by citizens"), default=0)
 
     class Meta:
         verbose_name = _("citizen request")
@@ -221,6 +243,11 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["municipality", "latitude", "longitude"], name="requests_location_idx"),
             models.Index(fields=["municipality", "status", "-created_at"], name="requests_status_idx"),
+            models.Index(
+                fields=["department", "due_date"],
+                name="requests_open_due_idx",
+                condition=Q(status__in=["registered", "acknowledged", "in_progress"]),
+            ),
             # Greek alphabetical order whatever the database's default collation (see title_sort_key).
             models.Index(F("municipality"), title_sort_key(), name="requests_title_el_idx"),
             models.Index(F("municipality"), status_rank(), F("created_at").desc(), name="requests_status_rank_idx"),
@@ -246,6 +273,19 @@ class Request(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
+
+    def is_overdue(self, *, today=None) -> bool:
+        today = today or timezone.localdate(timezone=self.municipality.zone)
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+    def may_reopen(self, *, now=None) -> bool:
+        """Closed less than REOPEN_WINDOW_DAYS ago: the reporter and voters may still say «Δεν διορθώθηκε»."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.CLOSED
+            and self.closed_at is not None
+            and now - self.closed_at <= timedelta(days=REOPEN_WINDOW_DAYS)
+        )
 
 
 class Vote(models.Model):
@@ -323,3 +363,24 @@ class CommentSignature(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.shown_as
+
+
+class OverdueDigest(models.Model):
+    """One department's daily digest of overdue items to its supervisor: the row makes the beat task send it once."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="overdue_digests", verbose_name=_("department")
+    )
+    day = models.DateField(_("day"))
+    items = models.PositiveIntegerField(_("overdue items"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("overdue digest")
+        verbose_name_plural = _("overdue digests")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "day"], name="requests_one_overdue_digest_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.day}"

@@ -56,6 +56,15 @@ class ERequestType(BilingualName, models.Model):  # noqa: DJ008 - str() from Bil
         validators=[MinValueValidator(1)],
         help_text=_("Counted from the protocol date; 50 days is the general deadline of ν. 2690/1999."),
     )
+    target_working_days = models.PositiveSmallIntegerField(
+        _("target in working days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The municipality's own promise in working days from the protocol date; never past the legal deadline."
+        ),
+    )
     fee_cents = models.PositiveIntegerField(
         _("fee in cents"),
         null=True,

@@ -57,6 +57,8 @@ class StatusChange(models.Model):
         verbose_name=_("changed by"),
     )
     note = models.TextField(_("note"), blank=True)
+    # Set when this entry moved the promised date (the note says why); the status then stays as it was.
+    due_date = models.DateField(_("expected by moved to"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:

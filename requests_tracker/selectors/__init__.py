@@ -23,12 +23,14 @@ from requests_tracker.selectors.citizen_requests import (
     map_pins,
     nearby_open,
     overdue_before,
+    overdue_q,
     request_detail_parts,
     request_get,
     requests_filtered,
     requests_list,
     staff_queue,
     text_search,
+    today_in,
 )
 from requests_tracker.selectors.erequests import (
     QUEUE_STATUSES,
@@ -89,6 +91,7 @@ __all__ = [
     "open311_requests",
     "open311_services",
     "overdue_before",
+    "overdue_q",
     "payment_account_get",
     "payment_get_for_receipt",
     "postal_address_suggest",
@@ -99,4 +102,5 @@ __all__ = [
     "staff_queue",
     "staged_attachments",
     "text_search",
+    "today_in",
 ]

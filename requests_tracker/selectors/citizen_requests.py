@@ -230,13 +230,18 @@ def request_detail_parts(*, citizen_request: Request, user) -> dict:
     for comment in comments:
         comment.signed_as = comment_signature(user=comment.author) if comment.author else ""
     timeline = list(citizen_request.timeline.select_related("changed_by"))
+    has_voted = user.is_authenticated and Vote.objects.filter(request=citizen_request, citizen=user).exists()
     return {
         "attachments": list(citizen_request.attachments.all()),
         "comments": list(comments),
         "timeline": timeline,
         "path": request_path(citizen_request=citizen_request, timeline=timeline),
-        "has_voted": user.is_authenticated and Vote.objects.filter(request=citizen_request, citizen=user).exists(),
+        "has_voted": has_voted,
         "is_clerk": is_staff,
+        # «Δεν διορθώθηκε»: the reporter and voters, within the window after closing.
+        "may_reopen": citizen_request.may_reopen()
+        and user.is_authenticated
+        and (citizen_request.reporter_id == user.pk or has_voted),
     }
 
 
@@ -253,7 +258,7 @@ def request_path(*, citizen_request: Request, timeline: list) -> list[PathStep]:
 
     A withdrawn request's path ends at Withdrawn. The time of a step is when the request last reached it.
     """
-    reached = {step.to_status: step.created_at for step in timeline}
+    reached = {step.to_status: step.created_at for step in timeline if step.due_date is None}
     path = list(Request.WORKFLOW)
     if citizen_request.is_withdrawn:
         path = [Request.Status.REGISTERED, Request.Status.WITHDRAWN]
@@ -309,6 +314,16 @@ def overdue_before() -> datetime:
     return timezone.now() - timedelta(days=days)
 
 
+def today_in(*, municipality: Municipality):
+    return timezone.localdate(timezone=municipality.zone)
+
+
+def overdue_q(*, municipality: Municipality) -> Q:
+    """Past its promised date; a request filed before service levels (no date) by the old age rule."""
+    today = timezone.localdate(timezone=municipality.zone)
+    return Q(due_date__lt=today) | Q(due_date=None, created_at__lt=overdue_before())
+
+
 @dataclass
 class StaffFilters:
     q: str = ""
@@ -344,7 +359,7 @@ def staff_queue(*, municipality: Municipality, filters: StaffFilters) -> QuerySe
     elif filters.status in Request.Status.values:
         queryset = queryset.filter(status=filters.status)
     if filters.overdue:
-        queryset = queryset.exclude(status__in=Request.FINISHED).filter(created_at__lt=overdue_before())
+        queryset = queryset.exclude(status__in=Request.FINISHED).filter(overdue_q(municipality=municipality))
     if filters.q:
         queryset = text_search(queryset, filters.q)
     return queryset.order_by(*STAFF_SORTS[filters.sort])

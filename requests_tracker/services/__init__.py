@@ -4,6 +4,7 @@ citizen_requests  filing and editing, the staff workflow, votes and comments
 erequests         e-requests: filing and numbering in the central protocol, the clerk's workflow and delivery
 payments          e-payments: payable items with RF codes, card payments, bank statements, refunds, the sweep
 shared            the refusal type, the status compare-and-swap with its timeline entry, staged attachments
+service_levels    the promised date and moving it, reminders, the overdue digest, «Δεν διορθώθηκε»
 open311           Open311 clients: API keys and the requests they file
 personal_data     the citizen's export and erasure (accounts.registry)
 """
@@ -73,6 +74,13 @@ from requests_tracker.services.personal_data import (
     requests_data_erase,
     requests_data_export,
 )
+from requests_tracker.services.service_levels import (
+    overdue_digests_send,
+    reminders_send,
+    request_due_date_move,
+    request_reopen,
+    target_dates,
+)
 from requests_tracker.services.shared import (
     NotEditable,
     RequestError,
@@ -132,12 +140,16 @@ __all__ = [
     "location_check",
     "location_resolve",
     "open311_request_create",
+    "overdue_digests_send",
     "payment_refund_execute",
     "payments_data_erase",
     "payments_data_export",
     "payments_reconcile",
     "registered_mail_check",
+    "reminders_send",
     "request_create",
+    "request_due_date_move",
+    "request_reopen",
     "request_update",
     "request_withdraw",
     "requests_data_erase",
@@ -149,6 +161,7 @@ __all__ = [
     "statement_entry_resolve",
     "statement_import",
     "status_change",
+    "target_dates",
     "timeline_transition",
     "vote_add",
     "vote_remove",

@@ -24,6 +24,7 @@ from requests_tracker.models import (
     code_generate,
     code_prefix,
 )
+from requests_tracker.services import service_levels
 from requests_tracker.services.shared import (
     NotEditable,
     RequestError,
@@ -137,6 +138,9 @@ def request_create(
     )
     location_check(municipality=municipality, latitude=latitude, longitude=longitude)
     now = timezone.now()
+    due_date, remind_on = service_levels.target_dates(
+        start=service_levels.local_date(now, municipality), target_working_days=category.target_working_days
+    )
     with transaction.atomic():
         for _attempt in range(5):
             try:
@@ -152,6 +156,8 @@ def request_create(
                         longitude=longitude,
                         address=address.strip(),
                         reporter=reporter,
+                        due_date=due_date,
+                        remind_on=remind_on,
                         created_at=now,
                         updated_at=now,
                     )
@@ -338,6 +344,18 @@ def status_change(
                 raise RequestError(_("The original must be a request of the same municipality."))
     else:
         resolution, duplicate_of = "", None
+    now = timezone.now()
+    changes = {
+        "resolution": resolution,
+        "duplicate_of": duplicate_of,
+        "closed_at": now if to_status == Status.CLOSED else None,
+        "closing_working_days": (
+            service_levels.working_days_since_filing(citizen_request=citizen_request, moment=now)
+            if to_status == Status.CLOSED
+            else None
+        ),
+        **service_levels.first_answer_changes(citizen_request=citizen_request, moment=now),
+    }
     with transaction.atomic():
         timeline_transition(
             target=citizen_request,
@@ -347,14 +365,10 @@ def status_change(
             note=note,
             resolution=resolution,
             audit_action="requests.request.status_changed",
-            changes={
-                "resolution": resolution,
-                "duplicate_of": duplicate_of,
-                "closed_at": timezone.now() if to_status == Status.CLOSED else None,
-            },
+            changes=changes,
         )
         citizen_request.refresh_from_db()
-        _followers_notify(
+        followers_notify(
             citizen_request=citizen_request,
             template="requests_tracker/email/status_changed",
             context={"note": note.strip()},
@@ -362,7 +376,7 @@ def status_change(
     return citizen_request
 
 
-def _followers_notify(*, citizen_request: Request, template: str, context: dict, exclude_pk=None) -> None:
+def followers_notify(*, citizen_request: Request, template: str, context: dict, exclude_pk=None) -> None:
     """E-mail the reporter and every voter, each in their own language, after the commit (the outbox)."""
     from accounts.models import User
 
@@ -447,8 +461,9 @@ def comment_add(*, citizen_request: Request, author, body: str, is_staff_reply: 
         )
         Request.objects.filter(pk=citizen_request.pk).update(comment_count=F("comment_count") + 1)
         if is_staff_reply:
-            # «Απάντηση εκ μέρους του δήμου» reaches the reporter and the voters like a status change does.
-            _followers_notify(
+            # «Απάντηση εκ μέρους του δήμου» is a first answer, and reaches the followers like a status change does.
+            service_levels.first_answer_record(citizen_request=citizen_request, moment=comment.created_at)
+            followers_notify(
                 citizen_request=citizen_request,
                 template="requests_tracker/email/staff_reply",
                 context={"reply": body},

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.services import audit_log, email_enqueue
+from portal.working_days import working_days_add
 from requests_tracker import uploads
 from requests_tracker.models import Attachment, DeliveryMethod, ERequest, ERequestType
 from requests_tracker.protocol import protocol_backend
@@ -133,7 +134,7 @@ def erequest_file(
             description=description.strip(),
             delivery_method=delivery_method,
             postal_address=postal_address.strip() if delivery_method == DeliveryMethod.POST else "",
-            due_date=today + timedelta(days=erequest_type.response_days),
+            due_date=erequest_due_date(erequest_type=erequest_type, start=today),
             created_at=now,
             updated_at=now,
         )
@@ -158,6 +159,14 @@ def erequest_file(
     return erequest
 
 
+def erequest_due_date(*, erequest_type: ERequestType, start: date) -> date:
+    """The legal deadline (calendar days), or the type's own target in working days when that comes sooner."""
+    legal = start + timedelta(days=erequest_type.response_days)
+    if erequest_type.target_working_days:
+        return min(legal, working_days_add(start, erequest_type.target_working_days))
+    return legal
+
+
 def _numbering_enqueue(erequest_id: int) -> None:
     from requests_tracker.tasks import erequest_number
 
@@ -180,7 +189,7 @@ def _protocol_number(erequest: ERequest) -> None:
             "protocol_number": entry.number,
             "protocol_year": entry.year,
             "protocol_date": entry.date,
-            "due_date": entry.date + timedelta(days=erequest.type.response_days),
+            "due_date": erequest_due_date(erequest_type=erequest.type, start=entry.date),
         },
     )
     erequest.refresh_from_db()

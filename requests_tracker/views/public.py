@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.selectors import municipality_get
 from requests_tracker import selectors, services, throttle, uploads
-from requests_tracker.forms import CommentForm, CommentSignatureForm, RequestForm
+from requests_tracker.forms import CommentForm, CommentSignatureForm, ReopenForm, RequestForm
 from requests_tracker.geocoding import municipality_area
 from requests_tracker.models import Request
 
@@ -271,7 +271,7 @@ def comment_signature(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_page(request, municipality, citizen_request, comment_form, status=200) -> HttpResponse:
+def _detail_page(request, municipality, citizen_request, comment_form, status=200, reopen_form=None) -> HttpResponse:
     parts = selectors.request_detail_parts(citizen_request=citizen_request, user=request.user)
     is_reporter = request.user.is_authenticated and citizen_request.reporter_id == request.user.pk
     return render(
@@ -281,6 +281,7 @@ def _detail_page(request, municipality, citizen_request, comment_form, status=20
             "municipality": municipality,
             "citizen_request": citizen_request,
             "comment_form": comment_form,
+            "reopen_form": reopen_form or ReopenForm(),
             "is_reporter": is_reporter,
             "locked_reason": locked_reason(citizen_request) if is_reporter and not citizen_request.is_editable else "",
             "my_signature": selectors.comment_signature(user=request.user) if request.user.is_authenticated else "",
@@ -335,3 +336,25 @@ def comment(request: HttpRequest, municipality_slug: str, code: str) -> HttpResp
             messages.success(request, _("Your comment has been added."))
             return redirect(citizen_request_url(citizen_request) + "#comments")
     return _detail_page(request, municipality, citizen_request, form, status=400)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, municipality_slug: str, code: str) -> HttpResponse:
+    """«Δεν διορθώθηκε»: the reporter or a voter sends a recently closed request back to In progress."""
+    municipality = municipality_get(slug=municipality_slug)
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_reopen(
+                citizen_request=citizen_request, citizen=request.user, note=form.cleaned_data["note"]
+            )
+        except services.RequestError as error:
+            form.add_error("note" if error.field == "note" else None, str(error))
+        else:
+            messages.success(
+                request, _("Thank you: the request is In progress again and the department has been told.")
+            )
+            return redirect(citizen_request_url(citizen_request))
+    return _detail_page(request, municipality, citizen_request, CommentForm(), status=400, reopen_form=form)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.models import Department
 from portal.selectors import municipality_get
 from requests_tracker import selectors, services
-from requests_tracker.forms import CategoryForm, CommentForm, DepartmentForm, StatusForm
+from requests_tracker.forms import CategoryForm, CommentForm, DepartmentForm, DueDateForm, StatusForm
 from requests_tracker.models import Comment, Request
 from requests_tracker.views.public import map_context
 
@@ -58,6 +58,7 @@ def queue(request, municipality):
                 ("title", _("Title A–Z")),
             ],
             "overdue_before": selectors.overdue_before(),
+            "today": selectors.today_in(municipality=municipality),
         },
     )
 
@@ -73,6 +74,7 @@ def _manage_page(request, municipality, citizen_request, **forms):
         ),
         "category_form": CategoryForm(municipality=municipality, initial={"category": citizen_request.category}),
         "reply_form": CommentForm(),
+        "due_date_form": DueDateForm(initial={"due_date": citizen_request.due_date}),
         **parts,
         **map_context(municipality),
         **forms,
@@ -170,3 +172,24 @@ def comment_hide(request, municipality, code, comment_id):
     services.comment_hide(comment=comment, clerk=request.user, hidden=hide)
     messages.success(request, _("The comment has been hidden.") if hide else _("The comment is visible again."))
     return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+
+
+@require_POST
+@clerk_required
+def due_date_move(request, municipality, code):
+    citizen_request = selectors.request_get(municipality=municipality, code=code)
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_due_date_move(
+                citizen_request=citizen_request,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+                clerk=request.user,
+            )
+        except services.RequestError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("The expected date has been moved."))
+            return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)
+    return _manage_page(request, municipality, citizen_request, due_date_form=form)

@@ -1,0 +1,75 @@
+"""The public statistics equal a hand count on a small fixture, in a constant number of queries."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from requests_tracker import services
+from requests_tracker.selectors import statistics
+from tests.requests_tracker.fixtures import make_request
+
+pytestmark = pytest.mark.django_db
+
+MONDAY_2_MARCH = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def _close(citizen_request, clerk, when):
+    with time_machine.travel(when):
+        return services.status_change(
+            citizen_request=citizen_request, to_status="closed", clerk=clerk, resolution="resolved"
+        )
+
+
+@pytest.fixture
+def small_fixture(reporter, neighbour, categories, clerk):
+    """Potholes (target 10): closed after 1, 3, 12 working days, one reopened; one open. Bins: one open in April."""
+    cache.clear()
+    with time_machine.travel(MONDAY_2_MARCH):
+        a, b, c, _open = (make_request(reporter, categories["potholes"], title=f"Λακκούβα {n}") for n in range(4))
+    _close(a, clerk, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))  # 1 working day
+    _close(b, clerk, datetime(2026, 3, 5, 9, 0, tzinfo=UTC))  # 3
+    _close(c, clerk, datetime(2026, 3, 18, 9, 0, tzinfo=UTC))  # 12: past the target of 16 March
+    with time_machine.travel(datetime(2026, 3, 6, 9, 0, tzinfo=UTC)):
+        services.request_reopen(citizen_request=b, citizen=reporter, note="Πάλι.")
+    _close(b, clerk, datetime(2026, 3, 9, 9, 0, tzinfo=UTC))  # closed again: 5 working days after filing
+    with time_machine.travel(datetime(2026, 4, 1, 8, 0, tzinfo=UTC)):
+        make_request(reporter, categories["bins"], title="Κάδος")
+    return categories
+
+
+def test_the_figures_equal_a_hand_count(small_fixture, thessaloniki, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        figures = statistics.requests_statistics_compute(municipality=thessaloniki)
+    totals = figures["totals"]
+    assert (totals["open"], totals["closed"]) == (2, 3)
+    # Closing in working days: 1, 5, 12 → median 5, 90th percentile 5 + 0.8 × (12 − 5) = 10.6.
+    assert totals["closing_median"] == 5
+    assert totals["closing_p90"] == pytest.approx(10.6)
+    assert totals["first_answer_median"] == 3  # 1, 3 (b's first close), 12
+    assert totals["within_target_share"] == pytest.approx(2 / 3)
+    assert totals["reopened_share"] == pytest.approx(1 / 3)
+    bins, potholes = figures["categories"]  # Greek alphabetical order: Κάδοι, Λακκούβες
+    assert (potholes["open"], potholes["closed"], bins["open"], bins["closed"]) == (1, 3, 1, 0)
+    assert bins["closing_median"] is None
+    assert [(m["month"].month, m["filed"], m["closed"]) for m in figures["months"]] == [(3, 4, 3), (4, 1, 0)]
+
+
+def test_the_csv_carries_the_same_figures(small_fixture, client):
+    response = client.get("/dimos/thessaloniki/statistics/requests.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["category", "open", "closed"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Λακκούβες"][1:3] == ["1", "3"]
+    assert by_name["*"][5] == "5.0" and by_name["*"][6] == "10.6"
+
+
+def test_the_page_is_served_from_the_cache(small_fixture, thessaloniki, client, django_assert_max_num_queries):
+    statistics.requests_statistics_refresh(municipality=thessaloniki)
+    with django_assert_max_num_queries(3):  # the municipality, the session machinery; no aggregate
+        response = client.get("/dimos/thessaloniki/statistics/")
+    assert response.status_code == 200
