@@ -1,7 +1,7 @@
 import threading
 import time
 
-from django.db import connection
+from django.db import connection, connections
 
 
 def wait_for_a_blocked_backend(timeout: float = 10.0) -> bool:
@@ -39,3 +39,28 @@ def hold_the_first_caller(monkeypatch, owner, name: str, *, after: bool = False)
 
     monkeypatch.setattr(owner, name, held)
     return saw_blocked
+
+
+def run_at_once(calls) -> list:
+    """Start every call in its own thread at the same moment; each call's result, or the exception it raised.
+
+    Each thread closes its database connections when done, so that no test database is left in use.
+    """
+    start = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        start.wait()
+        try:
+            results[index] = call()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -21,6 +21,7 @@ from django.urls import reverse
 from appointments import services
 from appointments.models import Appointment, Mode
 from tests.appointments.conftest import athens, details, make_citizen, next_weekday
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 N = 12
@@ -54,25 +55,6 @@ def hold_at_insert(monkeypatch):
     return holder
 
 
-def _at_once(calls) -> list:
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        start.wait()
-        try:
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _book_all(live_server, service, citizens, start, holder=None):
     url = reverse("appointments:details", args=["chania", "in_person", service.pk])
     query = f"?slot={start.isoformat().replace('+', '%2B')}"
@@ -96,7 +78,7 @@ def _book_all(live_server, service, citizens, start, holder=None):
             timeout=60,
         )
 
-    return _at_once(
+    return run_at_once(
         [post(session, token, citizen) for (session, token), citizen in zip(sessions, citizens, strict=False)]
     )
 
@@ -172,7 +154,7 @@ def test_two_reschedules_into_one_slot(live_server, service, clerk, chania, hold
                 timeout=60,
             )
         )
-    responses = _at_once(calls)
+    responses = run_at_once(calls)
     assert all(isinstance(r, requests.Response) and r.status_code < 500 for r in responses), responses
     assert Appointment.objects.filter(start=target).count() == 1
     assert sum(TAKEN in r.text for r in responses) == 1, [

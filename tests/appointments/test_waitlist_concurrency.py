@@ -16,36 +16,16 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from appointments import selectors, services, waitlist
 from appointments.models import Appointment, FreedTime, Mode, WaitlistEntry
 from tests.appointments.conftest import athens, details, make_citizen, next_weekday
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _at_once(calls) -> list:
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        start.wait()
-        try:
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _barrier_before(monkeypatch, module, name: str, parties: int = 2):
@@ -99,7 +79,7 @@ def two_freed(service, clerk, chania, day):
 
 
 def _offer_both(freed):
-    return _at_once([functools.partial(waitlist.freed_time_offer, freed_id=f.pk) for f in freed])
+    return run_at_once([functools.partial(waitlist.freed_time_offer, freed_id=f.pk) for f in freed])
 
 
 def test_two_freed_times_at_once_give_each_waiting_citizen_one_offer(monkeypatch, two_freed):
@@ -145,7 +125,7 @@ def hold(service, clerk, chania, day):
 def _claim_and_expire(hold):
     # The claim sees the hold still running, the expiry sees it over: each alone would succeed.
     until = hold.hold_expires_at
-    return _at_once(
+    return run_at_once(
         [
             functools.partial(waitlist.offer_claim, hold=hold, now=until - timedelta(seconds=1)),
             functools.partial(waitlist.holds_expire, now=until + timedelta(seconds=1)),
@@ -183,7 +163,7 @@ def test_control_without_the_compare_and_swap_both_win(monkeypatch, hold):
 
 def test_two_claims_of_one_offer_book_it_once(monkeypatch, hold):
     _barrier_before(monkeypatch, waitlist, "_swap")
-    results = _at_once([functools.partial(waitlist.offer_claim, hold=hold) for _ in range(2)])
+    results = run_at_once([functools.partial(waitlist.offer_claim, hold=hold) for _ in range(2)])
     assert sum(isinstance(result, waitlist.OfferGone) for result in results) == 1, results
     assert Appointment.objects.filter(status=Appointment.Status.BOOKED, start=hold.start).count() == 1
 
@@ -192,7 +172,7 @@ def _book_and_offer(service, chania, day):
     booker, citizen, other = (make_citizen(name, chania) for name in ("booker", "waiting", "quick"))
     _entry(service, citizen, day, "E1")
     freed = _free(service, booker, athens(day, 10))
-    return _at_once(
+    return run_at_once(
         [
             functools.partial(waitlist.freed_time_offer, freed_id=freed.pk),
             functools.partial(
