@@ -275,3 +275,18 @@ def test_a_bookings_pages_are_never_cached(service, clerk, verified):
     ):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("code", ["AB\x00CD", "x" * 500, "AB-CD", "NOSUCHCODE"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/appointments/join/{}/",
+        "/appointments/booking/{}/",
+        "/appointments/waitlist/{}/",
+        "/appointments/staff/{}/cancel/",
+    ],
+)
+def test_a_code_that_is_not_one_is_not_found_never_a_server_error(verified, clerk, code, address):
+    client = _client(clerk.user if "staff" in address else verified)
+    assert client.get(address.format(code)).status_code == 404
