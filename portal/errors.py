@@ -22,3 +22,7 @@ class PortalError(Exception):
     def __str__(self) -> str:
         # Lazy messages are translated when shown, in the language active then.
         return str(self.message)
+
+    def add_to_form(self, form) -> None:
+        """Show the error on `form`: beside its field when the form has that field, else above the form."""
+        form.add_error(self.field if self.field in form.fields else None, str(self))

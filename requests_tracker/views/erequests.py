@@ -48,7 +48,7 @@ def erequest_create(request: HttpRequest, municipality_slug: str) -> HttpRespons
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(error.field, str(error))
+                error.add_to_form(form)
             else:
                 if erequest.protocol_number:
                     messages.success(

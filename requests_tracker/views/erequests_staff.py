@@ -191,7 +191,7 @@ def dispatch(request, municipality, public_id: UUID):
         except ValidationError:
             form.add_error("scan", _("The scan of what was posted must be a PDF document."))
         except services.RequestError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            error.add_to_form(form)
         else:
             messages.success(request, _("The dispatch has been recorded; the citizen has been told."))
             return _back(municipality, erequest)
@@ -212,7 +212,7 @@ def ready(request, municipality, public_id: UUID):
                 erequest=erequest, clerk=request.user, office=data["office"], hours=data["hours"], note=data["note"]
             )
         except services.RequestError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            error.add_to_form(form)
         else:
             messages.success(request, _("The answer is ready for pick-up; the citizen has been told."))
             return _back(municipality, erequest)

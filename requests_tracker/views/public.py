@@ -131,7 +131,7 @@ def request_create(request: HttpRequest, municipality_slug: str) -> HttpResponse
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(error.field, str(error))
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Your request %(code)s has been registered.") % {"code": created.code})
                 return redirect("requests_tracker:detail", municipality_slug=municipality.slug, code=created.code)
@@ -170,7 +170,7 @@ def request_edit(request: HttpRequest, municipality_slug: str, code: str) -> Htt
                     attachments=staged,
                 )
             except services.RequestError as error:
-                form.add_error(error.field, str(error))
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(citizen_request_url(citizen_request))
@@ -255,7 +255,7 @@ def comment_signature(request: HttpRequest) -> HttpResponse:
         try:
             services.comment_signature_set(user=request.user, **form.cleaned_data)
         except services.RequestError as error:
-            form.add_error(error.field, str(error))
+            error.add_to_form(form)
         else:
             messages.success(
                 request,
@@ -351,7 +351,7 @@ def reopen(request: HttpRequest, municipality_slug: str, code: str) -> HttpRespo
                 citizen_request=citizen_request, citizen=request.user, note=form.cleaned_data["note"]
             )
         except services.RequestError as error:
-            form.add_error("note" if error.field == "note" else None, str(error))
+            error.add_to_form(form)
         else:
             messages.success(
                 request, _("Thank you: the request is In progress again and the department has been told.")

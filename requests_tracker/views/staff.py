@@ -188,7 +188,7 @@ def due_date_move(request, municipality, code):
                 clerk=request.user,
             )
         except services.RequestError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            error.add_to_form(form)
         else:
             messages.success(request, _("The expected date has been moved."))
             return redirect("requests_tracker:staff_manage", municipality_slug=municipality.slug, code=code)

@@ -56,3 +56,18 @@ def test_outbox_is_for_superusers_only(client, django_user_model, db):
     clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
     client.force_login(clerk)
     assert client.get("/admin/portal/outboundemail/").status_code == 403
+
+
+def test_a_portal_error_goes_beside_its_field_or_above_the_form():
+    from django import forms
+
+    from portal.errors import PortalError
+
+    class NoteForm(forms.Form):
+        note = forms.CharField(required=False)
+
+    form = NoteForm({"note": "x"})
+    assert form.is_valid()
+    PortalError("Too short.", field="note").add_to_form(form)
+    PortalError("Not yours.", field="no_such_field").add_to_form(form)
+    assert form.errors == {"note": ["Too short."], "__all__": ["Not yours."]}
