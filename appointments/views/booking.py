@@ -136,8 +136,19 @@ def _draft_save(request: HttpRequest, key: str, form) -> None:
     request.session[key] = {name: value for name, value in form.data.items() if name in form.fields}
 
 
-def _draft_take(request: HttpRequest, key: str) -> dict | None:
-    return request.session.pop(key, None)
+def _details_form_again(request: HttpRequest, key: str, *, initial: dict, **form_options) -> DetailsForm:
+    """The details form for a GET: what was typed before a lost time if there is a draft, else `initial`."""
+    draft = request.session.pop(key, None)
+    if draft is not None:
+        return DetailsForm(draft, **form_options)
+    return DetailsForm(initial=initial, **form_options)
+
+
+def _time_lost(request: HttpRequest, key: str, form, error, back_to_day: str) -> HttpResponse:
+    """Lost to someone quicker: back on the same day, the reason on top, what was typed kept for the next time."""
+    _draft_save(request, key, form)
+    messages.error(request, error.message)
+    return redirect(back_to_day)
 
 
 @never_cache
@@ -174,26 +185,21 @@ def details(request: HttpRequest, municipality_slug: str, mode: str, service_id:
                     citizen_time_zone=request.time_zone.key,
                 )
             except (services.SlotTaken, services.SlotUnavailable) as error:
-                # Lost to someone quicker: back on the same day with what was typed kept for the next time.
-                _draft_save(request, draft_key, form)
-                messages.error(request, error.message)
-                return redirect(back_to_day)
+                return _time_lost(request, draft_key, form, error, back_to_day)
             _attach(request, appointment, form.cleaned_data.get("documents") or [])
             return redirect("appointments:booking", code=appointment.code)
     else:
         if selectors.slot_find(service=service, start=start, clerk=clerk) is None:
             messages.error(request, services.SlotUnavailable.message)
             return redirect(back_to_day)
-        draft = _draft_take(request, draft_key)
-        if draft is not None:
-            form = DetailsForm(draft, video=video, references=references, attach=True)
-        else:
-            form = DetailsForm(
-                video=video,
-                references=references,
-                attach=True,
-                initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
-            )
+        form = _details_form_again(
+            request,
+            draft_key,
+            initial={"full_name": user.full_name, "email": user.email, "mobile_phone": user.mobile_phone},
+            video=video,
+            references=references,
+            attach=True,
+        )
     return render(
         request,
         "appointments/step_details.html",
@@ -329,9 +335,7 @@ def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "
                     citizen_time_zone=request.time_zone.key,
                 )
             except (services.SlotTaken, services.SlotUnavailable) as error:
-                _draft_save(request, draft_key, form)
-                messages.error(request, error.message)
-                return redirect(back_to_day)
+                return _time_lost(request, draft_key, form, error, back_to_day)
             except services.TooLate as error:
                 messages.error(request, error.message)
                 return redirect(context["manage_url"])
@@ -345,11 +349,9 @@ def reschedule_details_page(request: HttpRequest, appointment, *, token: str = "
         ):
             messages.error(request, services.SlotUnavailable.message)
             return redirect(back_to_day)
-        draft = _draft_take(request, draft_key)
-        if draft is not None:
-            form = DetailsForm(draft, video=video, references=references, consent=False)
-        else:
-            form = DetailsForm(video=video, references=references, consent=False, initial=details_initial(appointment))
+        form = _details_form_again(
+            request, draft_key, initial=details_initial(appointment), video=video, references=references, consent=False
+        )
     return render(
         request,
         "appointments/reschedule_details.html",
