@@ -65,34 +65,26 @@ def calendar_context(
     today = now.astimezone(zone).date()
     _first_open, last_open = selectors.booking_days(service=service, zone=zone, now=now)
     first_month, last_month = today.replace(day=1), max(today, last_open).replace(day=1)
-    first_slot = selectors.first_free_slot(service=service, clerk=clerk, now=now) if first else None
-    if first_slot is not None:
-        day_value = first_slot.start.astimezone(zone).date().isoformat()
-        month_value = None
     selected = parse_day(day_value)
-    month = parse_month(month_value) or (selected.replace(day=1) if selected else None)
-    searching = month is None and initial_day is None
+    month = None if first else parse_month(month_value) or (selected.replace(day=1) if selected else None)
+    searching = month is None and (first or initial_day is None)
+    # The first free time in constant queries, however far inside the horizon it is (not month by month).
+    found = selectors.first_free_slot(service=service, clerk=clerk, now=now) if searching else None
+    if found is not None:
+        selected = found.start.astimezone(zone).date()
+        month = selected.replace(day=1)
     month = month or (initial_day.replace(day=1) if initial_day else first_month)
     month = min(max(month, first_month), last_month)
-
-    def free_days(month: date) -> dict:
-        return selectors.slots_by_local_day(
-            service=service,
-            zone=zone,
-            day_from=max(month, today),
-            day_to=_month_end(month),
-            clerk=clerk,
-            now=now,
-            exclude_appointment=exclude,
-        )
-
-    slots = free_days(month)
-    while searching and not slots and month < last_month:
-        month = _month_next(month)
-        slots = free_days(month)
-    if searching and not slots:
-        month = first_month
-        slots = free_days(month)
+    slots = selectors.slots_by_local_day(
+        service=service,
+        zone=zone,
+        day_from=max(month, today),
+        day_to=_month_end(month),
+        clerk=clerk,
+        now=now,
+        exclude_appointment=exclude,
+    )
+    first_slot = found if first else None
     if selected not in slots:
         selected = initial_day if initial_day in slots else next(iter(slots), None)
 
@@ -113,7 +105,7 @@ def calendar_context(
         "following_month": following,
         "last_open_day": last_open,
         "has_slots": bool(slots),
-        "searched_horizon": searching and not slots,
+        "searched_horizon": searching and found is None,
         "weekday_labels": [WEEKDAYS_ABBR[index] for index in range(7)],
         "first_slot": first_slot,
     }

@@ -142,3 +142,21 @@ def test_tokyo_sees_athens_mornings_in_its_afternoon_and_no_weekend_days(notice_
     assert _times(context, TOKYO) == ["16:00", "16:30", "17:00", "17:30", "18:00", "18:30", "19:00", "19:30"]
     free = {cell["date"] for week in context["weeks"] for cell in week if cell["free"]}
     assert date(2026, 12, 5) not in free and date(2026, 12, 6) not in free
+
+
+@time_machine.travel(LAST_DAY_OF_NOVEMBER, tick=False)
+def test_finding_the_first_free_day_costs_the_same_near_or_far(notice_24h, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from appointments.models import TimeOff
+
+    with CaptureQueriesContext(connection) as near:
+        assert _context(notice_24h)["selected_day"] == date(2026, 12, 1)
+    # Leave until late January: the first free day is two months on.
+    TimeOff.objects.create(
+        staff=clerk, start=datetime(2026, 11, 30, tzinfo=ATHENS), end=datetime(2027, 1, 25, tzinfo=ATHENS)
+    )
+    with CaptureQueriesContext(connection) as far:
+        assert _context(notice_24h)["selected_day"] == date(2027, 1, 25)
+    assert len(far) == len(near)
