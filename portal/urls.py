@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
+from portal import metrics, views
 
 admin.site.site_header = _("Dimos Portal administration")
 admin.site.site_title = _("Dimos Portal")
@@ -26,6 +26,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("requests_tracker.open311.urls")),

@@ -15,17 +15,21 @@ class RequestsTrackerConfig(AppConfig):
         )
         from accounts.roles import register_staff_role
         from portal.celery import beat_register
+        from portal.metrics import counts_by
         from portal.registry import (
             CaseFileSection,
+            MetricSource,
             PortalService,
             ReferenceSource,
             register_case_file_section,
             register_demo_loader,
+            register_metric,
             register_reference_source,
             register_service,
         )
         from requests_tracker import case_file, selectors, services
         from requests_tracker.demo import demo_load, demo_load_erequests
+        from requests_tracker.models import ERequest, Request
         from requests_tracker.roles import EREQUESTS_OFFICE, PAYMENTS_OFFICE, REQUESTS_OFFICE
 
         register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
@@ -77,6 +81,22 @@ class RequestsTrackerConfig(AppConfig):
             )
         )
         register_demo_loader(demo_load, order=40)
+        register_metric(
+            MetricSource(
+                name="requests",
+                documentation="Citizen requests stored, by status (registered, in progress, closed, …).",
+                label_names=("status",),
+                values=lambda: counts_by(Request.objects.all(), "status"),
+            )
+        )
+        register_metric(
+            MetricSource(
+                name="erequests",
+                documentation="E-requests stored, by status.",
+                label_names=("status",),
+                values=lambda: counts_by(ERequest.objects.all(), "status"),
+            )
+        )
         register_demo_loader(demo_load_erequests, order=45)
         register_personal_data(
             PersonalDataSection(
