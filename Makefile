@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 DEV := DJANGO_DEBUG=1
 LOCALE_FLAGS := -l el --no-location --ignore=.venv --ignore=.data --ignore=tests --ignore=bench
 
-.PHONY: run test install chromium translations lint checks ci bench messages stop-db clean
+.PHONY: run test install chromium translations lint checks ci bench messages stop-db clean backup restore load
 
 run: install translations ## Serve the portal with demo data at http://127.0.0.1:8000
 	$(DEV) $(MANAGE) migrate --noinput
@@ -78,6 +78,17 @@ bench: install translations ## Every benchmark in bench/, each printing its figu
 	$(PY) -m bench
 	@for module in bench/bench_*.py; do [ -e "$$module" ] || continue; \
 	  name=$$(basename $$module .py); echo; echo "== $$name"; $(PY) -m bench.$$name || exit 1; done
+
+# --- Operations (issue 17): backup and restore drill, and the load test.
+backup: install ## Dump the database (one snapshot) and the media files with a manifest: BACKUP_DIR=.data/backups
+	$(MANAGE) backup --output $${BACKUP_DIR:-.data/backups}
+
+restore: install ## Restore BACKUP=<backup dir> into DATABASE=<new name> (REPLACE=1 drops it first), then verify
+	@test -n "$(BACKUP)" -a -n "$(DATABASE)" || { echo "usage: make restore BACKUP=.data/backups/backup-… DATABASE=portal_restored"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)" --database "$(DATABASE)" $(if $(REPLACE),--replace)
+
+load: install translations ## The long load test: 100 req/s for 10 minutes on 1,000,000 requests (bench/load.py)
+	$(PY) -m bench.load --long
 
 stop-db: ## Stop the embedded PostgreSQL that `make run` and `make test` start
 	$(DEV) $(PY) -m portal.embedded_db stop
