@@ -9,7 +9,7 @@ from portal.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    help = "Back up the database (pg_dump -Fc in one snapshot) and the media files, with a manifest of counts and checksums."
+    help = "Back up the database (pg_dump -Fc, one snapshot) and the media files, with a manifest of counts and sums."
 
     def add_arguments(self, parser):
         parser.add_argument(
