@@ -78,6 +78,7 @@ bench: install translations ## Every benchmark in bench/, each printing its figu
 	$(PY) -m bench
 	@for module in bench/bench_*.py; do [ -e "$$module" ] || continue; \
 	  name=$$(basename $$module .py); echo; echo "== $$name"; $(PY) -m bench.$$name || exit 1; done
+	@echo; echo "== load (short; the long one: make load)"; $(PY) -m bench.load --skip-setup
 
 # --- Operations (issue 17): backup and restore drill, and the load test.
 backup: install ## Dump the database (one snapshot) and the media files with a manifest: BACKUP_DIR=.data/backups

@@ -313,28 +313,33 @@ def locust_run(port: int, fixtures_path: Path, users: int, duration: float, pref
         raise SystemExit(f"load: locust failed (exit {completed.returncode}):\n{completed.stderr[-3000:]}")
 
 
-def report(prefix: str, duration: float) -> tuple[float, int]:
-    """Print the per-endpoint table from locust's CSV; return (the aggregated p95 in ms, the number of errors)."""
+def report(prefix: str, duration: float, floor_ms: float, rate: float) -> tuple[float, int]:
+    """Print the per-endpoint table from locust's CSV (p50/floor: the median against the floor view's median alone);
+    return (the aggregated p95 in ms, the number of errors)."""
     rows = list(csv.DictReader(io.StringIO(Path(f"{prefix}_stats.csv").read_text())))
     print()
-    header = ("endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms")
-    print("{:<40} {:>9} {:>7} {:>8} {:>8} {:>8} {:>8}".format(*header))
+    header = ("endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "p50/floor")
+    print("{:<40} {:>9} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9}".format(*header))
     total = None
     for row in rows:
         line = (
             f"{(row['Type'] + ' ' + row['Name']).strip()[:40]:<40} {row['Request Count']:>9} "
             f"{row['Failure Count']:>7} {float(row['Requests/s']):>8.1f} {row['50%']:>8} {row['95%']:>8} "
-            f"{row['99%']:>8}"
+            f"{row['99%']:>8} {float(row['50%'] or 'nan') / floor_ms:>9.1f}"
         )
         if row["Name"] == "Aggregated":
             total = row
-            print("-" * 94)
+            print("-" * 104)
         print(line)
     failures = Path(f"{prefix}_failures.csv")
     if failures.exists():
         for row in csv.DictReader(io.StringIO(failures.read_text())):
             print(f"error  {row['Name']}: {row['Occurrences']} x {row['Error'][:150]}")
     assert total is not None
+    achieved = int(total["Request Count"]) / duration
+    print(
+        f"throughput {achieved:.1f} req/s over {duration:.0f} s (offered about {rate:g}; redirects followed count once)"
+    )
     return float(total["95%"] or "nan"), int(total["Failure Count"])
 
 
@@ -421,15 +426,22 @@ def main(argv=None) -> int:
     try:
         server.start()
         print(f"  serving    http://{harness.HOST}:{server.port}/ (pid {server.process.pid})")
+        # The floor (a one-query view, bench/urls.py) measured alone on the same server just before: the machine's
+        # own speed, to read the figures against.
+        floor = harness.load(server.port, "floor", "/bench/floor", 5.0, 2, 100_000)
+        print(f"  floor      /bench/floor alone: p50 {floor.percentile(50):.1f} ms, {floor.rate:.0f} req/s")
         began = time.perf_counter()
         locust_run(server.port, workdir / "fixtures.json", users, args.duration, str(workdir / "locust"))
         elapsed = time.perf_counter() - began
         if server.process.poll() is not None:
             print(f"load: gunicorn died during the run\n{server.log_tail()}", file=sys.stderr)
             return 1
+        server_log = server.log_tail(60)
     finally:
         server.close()
-    p95, errors = report(str(workdir / "locust"), elapsed)
+    p95, errors = report(str(workdir / "locust"), elapsed, floor.percentile(50), args.rate)
+    if errors:
+        print(f"--- gunicorn's log, last lines:\n{server_log}")
     broken = invariants_check(since)
     if not args.keep:
         started = time.perf_counter()
