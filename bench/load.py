@@ -192,7 +192,7 @@ def data_ensure(requests: int, bookings: int) -> tuple[dict, float]:
                     SELECT 'LD' || lpad(g::text, 8, '0'), 'Πρόβλημα ' || lpad((g %% 100000)::text, 5, '0'),
                         'Αίτημα για τη δοκιμή φόρτου.', %(lat)s + ((g * 7919) %% 2000 - 1000) / 50000.0,
                         %(lon)s + ((g * 104729) %% 2000 - 1000) / 40000.0, '',
-                        (ARRAY['registered', 'acknowledged', 'in_progress', 'closed'])[g %% 4 + 1],
+                        (ARRAY['registered', 'acknowledged', 'in_progress', 'closed'])[(g %% 4)::int + 1],
                         CASE WHEN g %% 4 = 3 THEN 'resolved' ELSE '' END, 0, 0,
                         now() - (g %% 365) * interval '1 day' - (g %% 1440) * interval '1 minute',
                         now() - (g %% 365) * interval '1 day',
@@ -200,7 +200,7 @@ def data_ensure(requests: int, bookings: int) -> tuple[dict, float]:
                         (SELECT id FROM requests_tracker_category WHERE municipality_id = %(m)s
                             ORDER BY id OFFSET g %% 4 LIMIT 1),
                         %(d)s, %(m)s, 0
-                    FROM generate_series(1, %(n)s) AS g
+                    FROM generate_series(1::bigint, %(n)s) AS g
                     """,
                     {"lat": CENTRE[0], "lon": CENTRE[1], "m": municipality.pk, "d": department.pk, "n": requests},
                 )

