@@ -1,7 +1,8 @@
 """One way to draw a form: crispy-forms' bootstrap5 pack with the project's error summary and field error block.
 
 Each kind of form (a whole form through `|crispy`, a select drawn with `as_crispy_field`, allauth's own element
-fields, a form with only form-wide errors) marks a field with an error `aria-invalid` and describes it by ids that exist.
+fields, a form with only form-wide errors) marks a field with an error `aria-invalid` and describes it by ids that
+exist.
 """
 
 import pytest
