@@ -45,15 +45,6 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-def _style(form: forms.Form) -> None:
-    """Bootstrap's classes on the widgets (checkboxes are drawn by the template)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
-
-
 class DatalistInput(forms.TextInput):
     """A text box that suggests values (the citizen's own e-request numbers) and still accepts any other."""
 
@@ -133,7 +124,6 @@ class DetailsForm(forms.Form):
                 del self.fields[name]
         else:
             self.fields["documents_acknowledged"].required = True
-        _style(self)
         if consent:
             self.fields["privacy_consent"].error_messages["required"] = _("You must consent to the privacy policy.")
         if video:
@@ -187,10 +177,6 @@ class StaffCancelForm(forms.Form):
         error_messages={"required": _("Give a reason for the cancellation; the citizen receives it.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
 
 class WorkingHoursForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
@@ -200,7 +186,6 @@ class WorkingHoursForm(forms.Form):
     def __init__(self, *args, existing=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.existing = existing
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -223,10 +208,6 @@ class TimeOffForm(forms.Form):
     start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     end = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -252,7 +233,6 @@ class WaitlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["clerk"].choices = [("", _("Any")), *((member.pk, str(member)) for member in clerks)]
         self.fields["mode"].choices = [("", _("Any")), *((mode, Mode(mode).label) for mode in modes)]
-        _style(self)
 
     def clean(self):
         data = super().clean()

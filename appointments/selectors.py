@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.selectors import user_is_staff
 from appointments.models import (
     Appointment,
     Holiday,
@@ -250,7 +251,12 @@ def appointment_for_dev_room(*, room: str) -> Appointment | None:
 
 
 def staff_member_for(*, user) -> StaffMember:
-    if not user.is_authenticated or not user.is_staff:
+    """The clerk's StaffMember row (its municipality scopes everything they see); 404 for anyone else.
+
+    "Is this person staff" is accounts' answer (active, staff or superuser); a calendar clerk is whoever has a row,
+    so there is no permission to ask `user_is_clerk_of` about (appointments grants no staff role).
+    """
+    if not user.is_authenticated or not user_is_staff(user=user):
         raise Http404
     return get_object_or_404(StaffMember.objects.select_related("municipality", "user"), user=user)
 

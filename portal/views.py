@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, registry, selectors, timezones
+from portal.forms import TimeZoneForm
 
 logger = logging.getLogger(__name__)
 
@@ -52,27 +52,25 @@ def time_zone_choose(request: HttpRequest) -> HttpResponse:
     allowed = {request.get_host()}
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
         next_url = ""
-    error = ""
-    current = request.time_zone.key
     if request.method == "POST":
-        zone = timezones.zone_parse(request.POST.get("time_zone"))
-        if zone is not None:
+        form = TimeZoneForm(request.POST)
+        if form.is_valid():
             response = redirect(next_url or "portal:home")
             response.set_cookie(
                 timezones.COOKIE_NAME,
-                zone.key,
+                form.cleaned_data["time_zone"].key,
                 max_age=timezones.COOKIE_MAX_AGE,
                 samesite="Lax",
                 secure=request.is_secure(),
             )
             return response
-        error = gettext("Choose a time zone from the list.")
-        current = request.POST.get("time_zone", "")
+    else:
+        form = TimeZoneForm(initial={"time_zone": request.time_zone.key})
     return render(
         request,
         "portal/time_zone.html",
-        {"choices": timezones.zone_choices(), "current": current, "next": next_url, "error": error},
-        status=400 if error else 200,
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
     )
 
 

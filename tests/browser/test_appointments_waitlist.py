@@ -43,8 +43,9 @@ def _join_from_the_calendar(page, live_server, service):
     page.get_by_role("link", name="Εγγραφή στη λίστα αναμονής").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Εγγραφή στη λίστα αναμονής")
     assert_accessible(page)
-    page.get_by_label(re.compile("^Από")).fill(MONDAY.isoformat())
-    page.get_by_label(re.compile("^Έως")).fill(MONDAY.isoformat())
+    # crispy-forms draws a label's text on a line of its own.
+    page.get_by_label(re.compile(r"^\s*Από")).fill(MONDAY.isoformat())
+    page.get_by_label(re.compile(r"^\s*Έως")).fill(MONDAY.isoformat())
     page.get_by_label("Θέμα").fill("Πορεία αίτησης")
     page.get_by_label(re.compile("Συναινώ")).check()
     page.get_by_role("button", name="Εγγραφή στη λίστα αναμονής").click()
