@@ -74,7 +74,7 @@ def test_every_apps_files_go_to_the_private_bucket_and_none_to_the_disk(
     }
     assert client.post(reverse("requests_tracker:create", args=["thessaloniki"]), form).status_code == 302
 
-    keys = s3_bucket.keys()
+    keys = s3_bucket.object_keys()
     photo = Request.objects.get().attachments.get()
     assert f"private/requests/{photo.file.name}" in keys and f"private/requests/{photo.thumbnail.name}" in keys
     assert (
@@ -116,11 +116,11 @@ def test_a_removed_upload_leaves_the_bucket_after_the_commit(s3_bucket, citizen,
     checked = request_uploads.upload_check(upload("a.png", image_bytes()))
     staged = request_services.attachment_stage(user=citizen, checked=checked)
     keys = [f"private/requests/{staged.file.name}", f"private/requests/{staged.thumbnail.name}"]
-    assert set(keys) <= set(s3_bucket.keys())
+    assert set(keys) <= set(s3_bucket.object_keys())
     with django_capture_on_commit_callbacks(execute=True):
         request_services.attachments_delete(attachments=[staged])
     assert not Attachment.objects.exists()
-    assert s3_bucket.keys() == []
+    assert s3_bucket.object_keys() == []
 
 
 def test_erasing_an_account_removes_its_objects_and_only_its(
@@ -138,12 +138,13 @@ def test_erasing_an_account_removes_its_objects_and_only_its(
     theirs = {
         f"private/{document.file.name}" for document in make_online_case(other_citizen, afm="908301668").documents.all()
     }
-    assert len(s3_bucket.keys()) == 2 + 2 + 1 + 2  # scans, photo and thumbnail, booking document; the other's scans
+    # Scans, a photo and its thumbnail, a booking document; the other citizen's scans.
+    assert len(s3_bucket.object_keys()) == 2 + 2 + 1 + 2
 
     with django_capture_on_commit_callbacks(execute=True):
         account_services.user_delete(user=citizen)
 
-    assert set(s3_bucket.keys()) == theirs
+    assert set(s3_bucket.object_keys()) == theirs
 
 
 def _sha256(data: bytes) -> str:
@@ -165,7 +166,7 @@ def test_media_to_s3_copies_every_file_checked_and_a_second_run_changes_nothing(
     first = StringIO()
     call_command("media_to_s3", stdout=first)
     assert "4 copied, 0 unchanged, 0 failed" in first.getvalue()
-    assert s3_bucket.keys() == sorted(files)
+    assert s3_bucket.object_keys() == sorted(files)
     assert {key: _sha256(s3_bucket.read(key)) for key in files} == {key: _sha256(data) for key, data in files.items()}
     stamps = {key: s3_bucket.client.head_object(Bucket=s3_bucket.name, Key=key)["LastModified"] for key in files}
 
