@@ -64,7 +64,8 @@ class Browser:
 
     def __init__(self) -> None:
         self.session = requests.Session()
-        self.address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # a fresh client address per run: no earlier run's limits
+        # A fresh client address per run, so that no earlier run's per-address limits count here.
+        self.address = ".".join(["10", *(str(random.randrange(1, 255)) for _ in range(3))])
 
     def _headers(self, web: Web) -> dict[str, str]:
         return {
