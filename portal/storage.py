@@ -12,6 +12,7 @@ Either way a private file has no URL: `url()` raises, objects are written withou
 default) and only permission-checking views read them (`portal.files.private_file_response`).
 """
 
+import functools
 import os
 import posixpath
 
@@ -19,7 +20,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.utils.functional import LazyObject, cached_property, empty
-from storages.backends.s3 import S3Storage
 
 NO_URL = "Private files have no public URL; serve them through a view that checks who is asking."
 # A file read from the bucket is held in memory up to this size, then in a temporary file (a photo is a few MB).
@@ -47,11 +47,23 @@ class PrivateDiskStorage(FileSystemStorage):
         raise ValueError(NO_URL)
 
 
-class PrivateS3Storage(S3Storage):
-    """Objects under private/<subdirectory>/ in the private bucket; no URL, not even a presigned one."""
+@functools.cache
+def _private_s3_class() -> type:
+    # boto3 is imported only by processes that use the bucket: it takes about as long to import as Django's ORM.
+    from storages.backends.s3 import S3Storage
 
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        raise ValueError(NO_URL)
+    class PrivateS3Storage(S3Storage):
+        """Objects under private/<subdirectory>/ in the private bucket; no URL, not even a presigned one."""
+
+        def url(self, name, parameters=None, expire=None, http_method=None):
+            raise ValueError(NO_URL)
+
+    return PrivateS3Storage
+
+
+def private_s3_storage(subdirectory: str = ""):
+    """A django-storages S3Storage for `private/<subdirectory>/` of the private bucket (S3_* settings)."""
+    return _private_s3_class()(**s3_options(subdirectory))
 
 
 def s3_options(subdirectory: str = "") -> dict:
@@ -80,7 +92,7 @@ def s3_options(subdirectory: str = "") -> dict:
 def private_backend(subdirectory: str = ""):
     """The storage that settings choose right now, for one subdirectory (a new instance each call)."""
     if settings.MEDIA_STORAGE == "s3":
-        return PrivateS3Storage(**s3_options(subdirectory))
+        return private_s3_storage(subdirectory)
     return PrivateDiskStorage(subdirectory)
 
 

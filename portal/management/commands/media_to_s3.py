@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.storage import PrivateS3Storage, s3_options
+from portal.storage import private_s3_storage
 
 
 def file_digests(path: Path) -> tuple[str, str]:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 "Set S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION)."
             )
         root = Path(settings.MEDIA_ROOT) / "private"
-        storage = PrivateS3Storage(**s3_options())  # location "private": the keys the app storages use
+        storage = private_s3_storage()  # location "private": the keys the app storages use
         client, bucket = storage.connection.meta.client, settings.S3_BUCKET
         counts = {"copied": 0, "unchanged": 0, "failed": 0}
         paths = sorted(path for path in root.rglob("*") if path.is_file()) if root.is_dir() else []
