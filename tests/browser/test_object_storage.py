@@ -38,12 +38,13 @@ def test_a_photo_filed_with_the_bucket_is_shown_from_it(
         [{"name": "fanostatis.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", size=(120, 90))}]
     )
     page.get_by_role("button", name="Έναρξη μεταφόρτωσης").click()
-    expect(page.locator("#staged-files li")).to_have_count(1)
+    # Each upload goes on to the bucket before it is listed: more round trips than on disk.
+    expect(page.locator("#staged-files li")).to_have_count(1, timeout=30_000)
     page.get_by_role("button", name="Υποβολή").click()
 
     expect(page).to_have_url(re.compile(r"/requests/thessaloniki/r/THE-\w{6}/$"))
     thumbnail = page.locator("img.request-thumb")
-    expect(thumbnail).to_have_count(1)
+    expect(thumbnail).to_have_count(1, timeout=30_000)
     expect(thumbnail).to_have_attribute("src", re.compile(r"^/requests/files/[0-9a-f-]+/thumb/$"))
     # The browser decoded the thumbnail the view read from the bucket.
     page.wait_for_function("document.querySelector('img.request-thumb').naturalWidth > 0")
