@@ -9,3 +9,4 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Signal receivers: the request id carried into Celery tasks, and the worker's metrics.
         from portal import metrics, observability  # noqa: F401
+        from portal import checks  # noqa: F401 - registers the deploy checks

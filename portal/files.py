@@ -1,4 +1,21 @@
-"""The one way to send a stored file to a browser: only from a view that has checked who is asking."""
+"""The one way to send a stored file to a browser: only from a view that has checked who is asking.
+
+Private files are streamed through that view, from disk or from the private bucket alike; the portal never
+redirects to the object store, not even with a presigned URL of a minute. Why:
+
+- The check and the bytes stay one response. A presigned URL is a bearer token: for its lifetime anyone who holds it
+  (a browser history, a proxy or access log, a forwarded link) gets the file with no check at all, and removing a
+  clerk's role or erasing an account cannot call back a URL already handed out.
+- Our headers stay on the file. The object store honours Content-Type, Content-Disposition and Cache-Control
+  overrides, but not `X-Content-Type-Options: nosniff` or the sandboxing Content-Security-Policy set below, and it
+  answers from its own origin, outside the portal's CSP.
+- The bucket stays private and off the Internet: no public endpoint, no CORS, no CSP `img-src` opened for its host
+  (request thumbnails are `<img>`s), no dependence on the store's clock for the expiry.
+
+The cost is a web worker busy while a file passes through it: uploads are at most 10 MB (each app's
+`uploads.py`), read from the store at local-network speed; django-storages keeps up to 2 MB of one in memory and the
+rest in a temporary file (portal/storage.py).
+"""
 
 from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control

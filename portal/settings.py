@@ -285,6 +285,20 @@ STORAGES = {
 # Uploaded files are personal data: they live outside any public URL and are served by permission-checking views.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 
+# --- Private files on object storage (portal/storage.py): MEDIA_STORAGE=local keeps them under MEDIA_ROOT on this
+# machine (the default); MEDIA_STORAGE=s3 puts them in a private bucket of an S3-compatible store (AWS S3, MinIO)
+# that every web process and worker shares. S3_ENDPOINT_URL is empty for AWS itself.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower()
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+if MEDIA_STORAGE == "s3" and not S3_BUCKET:
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL unless it is AWS S3).")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from portal.models import Department, Municipality
 
-pytest_plugins = ["tests.browser.fixtures", "tests.personas"]
+pytest_plugins = ["tests.browser.fixtures", "tests.personas", "tests.objectstore"]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ def _run(args: list[str], **env) -> subprocess.CompletedProcess:
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "EMAIL_", "CELERY_", "SITE_URL"))
+        if not key.startswith(("DJANGO_", "EMAIL_", "CELERY_", "SITE_URL", "CACHE_URL", "MEDIA_STORAGE", "S3_"))
     }
     base.update(DJANGO_SETTINGS_MODULE="portal.settings", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
     base.update(env)
@@ -61,8 +61,38 @@ def test_deploy_check_passes_with_production_settings():
         DJANGO_SECRET_KEY=STRONG_SECRET,
         DJANGO_ALLOWED_HOSTS="portal.example.gr",
         DJANGO_DEBUG="0",
+        CACHE_URL="redis://redis:6379/1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_warns_that_without_cache_url_rate_limits_count_per_process():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=STRONG_SECRET,
+        DJANGO_ALLOWED_HOSTS="portal.example.gr",
+        DJANGO_DEBUG="0",
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr and "CACHE_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"MEDIA_STORAGE": "s3"}, "MEDIA_STORAGE=s3 needs S3_BUCKET"),
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be 'local' or 's3'"),
+    ],
+)
+def test_object_storage_settings_that_cannot_work_stop_the_start(environment, message):
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_SECRET_KEY=STRONG_SECRET,
+        DJANGO_ALLOWED_HOSTS="portal.example.gr",
+        **environment,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_security_headers(client, db):
