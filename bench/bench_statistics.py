@@ -2,6 +2,7 @@
 the beat task's cost of computing the figures once.
 
     .venv/bin/python -m bench.bench_statistics [--requests 100000] [--bookings 20000] [--duration 5] [--keep]
+                                               [--skip-setup]
 
 Uses bench/harness.py's server (gunicorn, production settings) and load generator. The rows belong to a
 municipality of their own ("benchstats"), inserted with bulk_create, ANALYZEd, and deleted at the end unless
@@ -35,6 +36,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=harness.env_number("BENCH_CONCURRENCY", 4, int))
     parser.add_argument("--workers", type=int, default=harness.env_number("BENCH_WORKERS", 2, int))
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's municipality and rows")
+    parser.add_argument("--skip-setup", action="store_true", help="skip migrate and collectstatic")
     return parser.parse_args(argv)
 
 
@@ -246,8 +248,9 @@ def main(argv=None) -> int:
     print("Statistics benchmark")
     print(f"  database   {harness.masked(env['DATABASE_URL'])}  [{source}]")
     print(f"  cache      {harness.masked(env['CACHE_URL']) if env.get('CACHE_URL') else 'per worker (locmem)'}")
-    harness.manage(env, "migrate", "--noinput")
-    harness.manage(env, "collectstatic", "--noinput", "--verbosity=0")
+    if not args.skip_setup:
+        harness.manage(env, "migrate", "--noinput")
+        harness.manage(env, "collectstatic", "--noinput", "--verbosity=0")
     django_setup(env)
     municipality = data_ensure(args.requests, args.bookings)
     seconds, queries = refresh(municipality)
