@@ -41,6 +41,26 @@ class AppointmentsConfig(AppConfig):
                 values=lambda: counts_by(Appointment.objects.all(), "status"),
             )
         )
+        from appointments import statistics
+        from appointments.models import Holiday
+        from portal.registry import StatisticsSection, register_local_holidays, register_statistics_section
+
+        register_statistics_section(
+            StatisticsSection(
+                key="appointments",
+                title=_("Appointments"),
+                compute=statistics.appointments_statistics_compute,
+                table=statistics.appointments_statistics_table,
+                template="appointments/statistics_section.html",
+                order=20,
+            )
+        )
+        # The municipality's own holidays count in every app's working days (the core's calendar asks here).
+        register_local_holidays(
+            lambda municipality_id, first, last: Holiday.objects.filter(
+                municipality_id=municipality_id, date__range=(first, last)
+            ).values_list("date", flat=True)
+        )
         # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
         beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
         # Meetings a refused publish never created, and cancelled meetings still open at the provider.

@@ -16,6 +16,32 @@ class IdentityVerificationConfig(AppConfig):
         from portal.registry import CaseFileSection, register_case_file_section, register_demo_loader
 
         register_staff_role(app_label=self.label, role=VERIFICATION_OFFICE)
+        from identity_verification import statistics
+        from portal.registry import (
+            DeadlineSource,
+            StatisticsSection,
+            register_deadline_source,
+            register_statistics_section,
+        )
+
+        register_statistics_section(
+            StatisticsSection(
+                key="identity_verification",
+                title=_("Identity verification"),
+                compute=statistics.verification_statistics_compute,
+                table=statistics.verification_statistics_table,
+                template="identity_verification/statistics_section.html",
+                order=40,
+            )
+        )
+        register_deadline_source(
+            DeadlineSource(
+                key="identity_verification",
+                title=_("Identity verification"),
+                items=statistics.verification_deadlines,
+                order=30,
+            )
+        )
         register_demo_loader(demo_load, order=20)
         register_case_file_section(
             CaseFileSection(

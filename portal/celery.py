@@ -18,3 +18,5 @@ def beat_register(name: str, *, task: str, schedule: float) -> None:
 
 # Every five minutes: e-mails whose broker hand-off failed at commit time are sent again.
 beat_register("portal-email-resend-pending", task="portal.tasks.email_resend_pending", schedule=300.0)
+# Every quarter of an hour: the public statistics sections the apps registered, per municipality, into the cache.
+beat_register("portal-statistics-refresh", task="portal.tasks.statistics_refresh", schedule=900.0)

@@ -146,3 +146,84 @@ def register_metric(source: MetricSource) -> None:
 
 def metric_sources() -> list[MetricSource]:
     return list(_metric_sources.values())
+
+
+# --- Public statistics (/dimos/<slug>/statistics/): one section per feature app, each with its downloads.
+
+
+@dataclass(frozen=True)
+class StatisticsSection:
+    """A feature app's figures on the public statistics page and the staff dashboard.
+
+    `compute(municipality, filters)` returns the section's figures as a dict of plain values (numbers, strings,
+    dates, lists of dicts) from SQL aggregates in a constant number of queries; `filters` is None on the public page
+    or a `StatisticsFilters` on the staff dashboard (a section ignores what it cannot filter by). `table(figures)`
+    gives the rows of its downloads (CSV, JSON), header first. `template` renders `figures` inside the page.
+    """
+
+    key: str  # also the downloads' file name: <key>.csv, <key>.json
+    title: str | Promise
+    compute: Callable[[Any, Any], dict]
+    table: Callable[[dict], list[list]]
+    template: str
+    order: int = 0
+
+
+_statistics_sections: dict[str, StatisticsSection] = {}
+
+
+def register_statistics_section(section: StatisticsSection) -> None:
+    _statistics_sections[section.key] = section
+
+
+def statistics_sections() -> list[StatisticsSection]:
+    return sorted(_statistics_sections.values(), key=lambda section: section.order)
+
+
+# --- The staff dashboard's lists of what is late or due soon, one source per feature app.
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """Something a member of staff must act on: its page, its deadline, and whether that has passed."""
+
+    title: str
+    url: str
+    due: Any  # a date or a datetime
+    overdue: bool
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """`items(user, municipality, now)`: the overdue and soon-due items `user` may act on there, soonest first."""
+
+    key: str
+    title: str | Promise
+    items: Callable[[Any, Any, Any], list[DeadlineItem]]
+    order: int = 0
+
+
+_deadline_sources: dict[str, DeadlineSource] = {}
+
+
+def register_deadline_source(source: DeadlineSource) -> None:
+    _deadline_sources[source.key] = source
+
+
+def deadline_sources() -> list[DeadlineSource]:
+    return sorted(_deadline_sources.values(), key=lambda source: source.order)
+
+
+# --- A municipality's own holidays (a patron saint's day), kept by the app that has a holiday calendar.
+
+_local_holiday_sources: list[Callable[[int, Any, Any], Any]] = []
+
+
+def register_local_holidays(source: Callable[[int, Any, Any], Any]) -> None:
+    """`source(municipality_id, first, last)` returns the municipality's own holidays between two dates (included)."""
+    _local_holiday_sources.append(source)
+
+
+def local_holidays(*, municipality_id: int, first, last) -> frozenset:
+    return frozenset(day for source in _local_holiday_sources for day in source(municipality_id, first, last))

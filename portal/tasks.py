@@ -29,3 +29,13 @@ def email_resend_pending() -> int:
     for email_id in pending:
         email_send.delay(email_id)
     return len(pending)
+
+
+@shared_task
+def statistics_refresh() -> int:
+    """Recompute every registered statistics section of every municipality into the cache (the public page reads
+    only the cache, so it costs about what the floor view costs)."""
+    from portal.models import Municipality
+    from portal.statistics import sections_refresh
+
+    return sum(sections_refresh(municipality=municipality) for municipality in Municipality.objects.all())

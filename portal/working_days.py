@@ -2,7 +2,8 @@
 as amended: Orthodox Easter Monday, Labour Day moved out of Holy Week or off Easter Monday, Whit Monday).
 
 One home for the arithmetic that service-level targets of every app count in. The core stores no local holidays
-(a municipality's patron saint's day lives in appointments' own calendar), so a caller may pass `extra` days.
+(a municipality's patron saint's day lives in appointments' own calendar): given `municipality_id`, the days come
+from the apps that registered a source (`portal.registry.register_local_holidays`); a caller may also pass `extra`.
 """
 
 from collections.abc import Iterable
@@ -10,6 +11,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+
+from portal.registry import local_holidays
 
 
 @lru_cache(maxsize=64)
@@ -21,9 +24,16 @@ def is_working_day(day: date, *, extra: Iterable[date] = ()) -> bool:
     return day.weekday() < 5 and day not in greek_holidays(day.year) and day not in set(extra)
 
 
-def working_days_add(start: date, days: int, *, extra: Iterable[date] = ()) -> date:
-    """The day `days` working days after `start` (which itself is not counted: filed on Friday, 1 day → Monday)."""
-    extra = frozenset(extra)
+def _skipped(extra: Iterable[date], municipality_id: int | None, first: date, last: date) -> frozenset[date]:
+    if municipality_id is None:
+        return frozenset(extra)
+    return frozenset(extra) | local_holidays(municipality_id=municipality_id, first=first, last=last)
+
+
+def working_days_add(start: date, days: int, *, extra: Iterable[date] = (), municipality_id: int | None = None) -> date:
+    """The day `days` working days after `start` (which itself is not counted: filed on Friday, 1 day → Monday);
+    the municipality's own holidays skipped too when `municipality_id` is given (one query)."""
+    extra = _skipped(extra, municipality_id, start, start + timedelta(days=2 * days + 30))
     day = start
     remaining = days
     while remaining > 0:
@@ -33,9 +43,11 @@ def working_days_add(start: date, days: int, *, extra: Iterable[date] = ()) -> d
     return day
 
 
-def working_days_between(start: date, end: date, *, extra: Iterable[date] = ()) -> int:
+def working_days_between(
+    start: date, end: date, *, extra: Iterable[date] = (), municipality_id: int | None = None
+) -> int:
     """How many working days from `start` (not counted) up to and including `end`; 0 when `end` is not later."""
-    extra = frozenset(extra)
+    extra = _skipped(extra, municipality_id, start, end)
     count = 0
     day = start
     while day < end:

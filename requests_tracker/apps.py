@@ -80,6 +80,30 @@ class RequestsTrackerConfig(AppConfig):
                 order=90,
             )
         )
+        from portal.registry import (
+            DeadlineSource,
+            StatisticsSection,
+            register_deadline_source,
+            register_statistics_section,
+        )
+        from requests_tracker.selectors import dashboard, statistics_erequests
+
+        register_statistics_section(
+            StatisticsSection(
+                key="erequests",
+                title=_("E-requests"),
+                compute=statistics_erequests.erequests_statistics_compute,
+                table=statistics_erequests.erequests_statistics_table,
+                template="requests_tracker/statistics/erequests.html",
+                order=30,
+            )
+        )
+        register_deadline_source(
+            DeadlineSource(key="requests", title=_("Citizen requests"), items=dashboard.request_deadlines, order=10)
+        )
+        register_deadline_source(
+            DeadlineSource(key="erequests", title=_("E-requests"), items=dashboard.erequest_deadlines, order=20)
+        )
         register_demo_loader(demo_load, order=40)
         register_metric(
             MetricSource(

@@ -2,30 +2,23 @@
 whatever the number of rows, cached per municipality and refreshed by a beat task."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Aggregate, Count, F, FloatField, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q
+from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from portal.models import Municipality
+from portal.statistics import PercentileCont, StatisticsFilters
 from requests_tracker.models import Request
 
 CACHE_SECONDS = 3600
+OPEN_STATUSES = (Request.Status.REGISTERED, Request.Status.ACKNOWLEDGED, Request.Status.IN_PROGRESS)
 CHART_WIDTH, CHART_HEIGHT, CHART_BAR_GAP = 640, 200, 4
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's percentile_cont(p) WITHIN GROUP (ORDER BY …): the continuous percentile, NULLs ignored."""
-
-    function = "percentile_cont"
-    name = "PercentileCont"
-    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, *, percentile: float, **extra):
-        super().__init__(expression, percentile=float(percentile), **extra)
+# The map layer's areas: open requests counted per cell of 0.01° (about 1.1 km north–south, 0.85 km east–west here).
+AREA_DECIMALS = 2
 
 
 def _figures() -> dict:
@@ -87,9 +80,47 @@ def month_chart(months: list[dict]) -> list[dict]:
     return chart
 
 
-def requests_statistics_compute(*, municipality: Municipality) -> dict:
-    """Three queries: the totals, per category, and per month of filing."""
+def requests_filtered(*, municipality: Municipality, filters: StatisticsFilters | None = None):
+    """The requests the figures count: all but withdrawn ones, narrowed by the staff dashboard's filters."""
     rows = Request.objects.filter(municipality=municipality).exclude(status=Request.Status.WITHDRAWN)
+    if filters is None:
+        return rows
+    if filters.department_id:
+        rows = rows.filter(department_id=filters.department_id)
+    if filters.category_id:
+        rows = rows.filter(category_id=filters.category_id)
+    with timezone.override(municipality.zone):
+        if filters.date_from:
+            rows = rows.filter(created_at__date__gte=filters.date_from)
+        if filters.date_to:
+            rows = rows.filter(created_at__date__lte=filters.date_to)
+    return rows
+
+
+def open_areas(*, municipality: Municipality) -> list[dict]:
+    """Open requests per map cell of 0.01°: [{"latitude", "longitude" (the cell's centre), "count"}], most first."""
+    step = Decimal(1).scaleb(-AREA_DECIMALS)
+    cells = (
+        Request.objects.filter(municipality=municipality, status__in=OPEN_STATUSES)
+        .annotate(cell_lat=Floor(F("latitude") / step), cell_lng=Floor(F("longitude") / step))
+        .values("cell_lat", "cell_lng")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "cell_lat", "cell_lng")
+    )
+    return [
+        {
+            "latitude": float((Decimal(cell["cell_lat"]) + Decimal("0.5")) * step),
+            "longitude": float((Decimal(cell["cell_lng"]) + Decimal("0.5")) * step),
+            "count": cell["count"],
+        }
+        for cell in cells
+    ]
+
+
+def requests_statistics_compute(*, municipality: Municipality, filters: StatisticsFilters | None = None) -> dict:
+    """Three queries: the totals, per category, and per month of filing (a fourth, the map's areas, on the public
+    page). `filters` narrows them for the staff dashboard."""
+    rows = requests_filtered(municipality=municipality, filters=filters)
     with timezone.override(municipality.zone):
         totals = _shares(rows.aggregate(**_figures()))
         categories = [
@@ -105,18 +136,25 @@ def requests_statistics_compute(*, municipality: Municipality) -> dict:
             .annotate(filed=Count("pk"), **_figures())
             .order_by("month")
         ]
-    return {"totals": totals, "categories": categories, "months": months}
+    figures = {"totals": totals, "categories": categories, "months": months, "computed_at": timezone.now()}
+    if filters is None:
+        figures["areas"] = open_areas(municipality=municipality)
+    return figures
 
 
 def _cache_key(municipality: Municipality) -> str:
     return f"requests-statistics:{municipality.pk}"
 
 
-def requests_statistics(*, municipality: Municipality) -> dict:
-    """The cached figures (refreshed by the beat task statistics_refresh); computed on a cold cache."""
-    figures = cache.get(_cache_key(municipality))
-    if figures is None:
-        figures = requests_statistics_refresh(municipality=municipality)
+def requests_statistics(*, municipality: Municipality, filters: StatisticsFilters | None = None) -> dict:
+    """The cached figures (refreshed by the beat task statistics_refresh); computed on a cold cache, and always
+    when the staff dashboard filters them."""
+    if filters is not None:
+        figures = requests_statistics_compute(municipality=municipality, filters=filters)
+    else:
+        figures = cache.get(_cache_key(municipality))
+        if figures is None:
+            figures = requests_statistics_refresh(municipality=municipality)
     english = (get_language() or "el").startswith("en")
     for row in figures["categories"]:
         row["category_name"] = (english and row["category__name_en"]) or row["category__name_el"]

@@ -139,7 +139,9 @@ def request_create(
     location_check(municipality=municipality, latitude=latitude, longitude=longitude)
     now = timezone.now()
     due_date, remind_on = service_levels.target_dates(
-        start=service_levels.local_date(now, municipality), target_working_days=category.target_working_days
+        start=service_levels.local_date(now, municipality),
+        target_working_days=category.target_working_days,
+        municipality_id=municipality.pk,
     )
     with transaction.atomic():
         for _attempt in range(5):
@@ -176,6 +178,14 @@ def request_create(
         )
         attachments_attach(citizen_request=citizen_request, attachments=attachments, user=reporter)
         audit_log(action="requests.request.created", target=citizen_request, actor=reporter, municipality=municipality)
+        if reporter is not None and reporter.email:
+            # «Το αίτημά σας καταχωρίστηκε»: the code and the promised date, in the reporter's language.
+            email_enqueue(
+                to=[reporter.email],
+                template="requests_tracker/email/request_filed",
+                context={"citizen_request": citizen_request, "recipient": reporter},
+                language=reporter.language,
+            )
     return citizen_request
 
 

@@ -163,7 +163,10 @@ def erequest_due_date(*, erequest_type: ERequestType, start: date) -> date:
     """The legal deadline (calendar days), or the type's own target in working days when that comes sooner."""
     legal = start + timedelta(days=erequest_type.response_days)
     if erequest_type.target_working_days:
-        return min(legal, working_days_add(start, erequest_type.target_working_days))
+        return min(
+            legal,
+            working_days_add(start, erequest_type.target_working_days, municipality_id=erequest_type.municipality_id),
+        )
     return legal
 
 

@@ -29,18 +29,23 @@ def today_in(municipality: Municipality, *, now: datetime | None = None) -> date
     return local_date(now or timezone.now(), municipality)
 
 
-def target_dates(*, start: date, target_working_days: int) -> tuple[date, date]:
-    """(the promised date, the reminder day at 80 % of the target), both in working days after `start`."""
+def target_dates(*, start: date, target_working_days: int, municipality_id: int | None = None) -> tuple[date, date]:
+    """(the promised date, the reminder day at 80 % of the target), both in working days after `start`; the
+    municipality's own holidays (from the apps' holiday calendars) skipped when `municipality_id` is given."""
     reminder_days = max(1, int(target_working_days * REMINDER_SHARE))
     return (
-        working_days_add(start, target_working_days),
-        working_days_add(start, min(reminder_days, target_working_days)),
+        working_days_add(start, target_working_days, municipality_id=municipality_id),
+        working_days_add(start, min(reminder_days, target_working_days), municipality_id=municipality_id),
     )
 
 
 def working_days_since_filing(*, citizen_request: Request, moment: datetime) -> int:
     municipality = citizen_request.municipality
-    return working_days_between(local_date(citizen_request.created_at, municipality), local_date(moment, municipality))
+    return working_days_between(
+        local_date(citizen_request.created_at, municipality),
+        local_date(moment, municipality),
+        municipality_id=municipality.pk,
+    )
 
 
 def first_answer_changes(*, citizen_request: Request, moment: datetime) -> dict:
@@ -73,8 +78,9 @@ def request_due_date_move(*, citizen_request: Request, due_date: date, reason: s
         raise RequestError(_("The expected date cannot be in the past."), field="due_date")
     if due_date == citizen_request.due_date:
         raise RequestError(_("The request already has this expected date."), field="due_date")
-    remaining = working_days_between(today, due_date)
-    remind_on = working_days_add(today, int(remaining * REMINDER_SHARE))
+    municipality_id = citizen_request.municipality_id
+    remaining = working_days_between(today, due_date, municipality_id=municipality_id)
+    remind_on = working_days_add(today, int(remaining * REMINDER_SHARE), municipality_id=municipality_id)
     with transaction.atomic():
         changed = Request.objects.filter(pk=citizen_request.pk, status=citizen_request.status).update(
             due_date=due_date, remind_on=remind_on, reminded_at=None, updated_at=timezone.now()
