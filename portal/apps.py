@@ -7,6 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # Signal receivers: the request id carried into Celery tasks, and the worker's metrics.
-        from portal import metrics, observability  # noqa: F401
-        from portal import checks  # noqa: F401 - registers the deploy checks
+        # Deploy checks; signal receivers for the request id carried into Celery tasks and the worker's metrics.
+        from portal import checks, metrics, observability  # noqa: F401
