@@ -8,7 +8,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from appointments import case_file, documents, services, waitlist
+        from appointments import availability, case_file, documents, services, waitlist
         from appointments.demo import demo_load
         from portal.celery import beat_register
         from portal.registry import (
@@ -29,6 +29,8 @@ class AppointmentsConfig(AppConfig):
             )
         )
         register_demo_loader(demo_load, order=30)
+        # The free-slot page's cache forgets a municipality's times when its bookings, hours or services change.
+        availability.connect_signals()
         # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
         beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
         # Meetings a refused publish never created, and cancelled meetings still open at the provider.
