@@ -29,8 +29,9 @@ from appointments.models import Appointment, Holiday, Service, StaffMember, Time
 
 logger = logging.getLogger(__name__)
 
-# Entries are replaced through the version; the expiry only returns the memory of months nobody looks at.
-ENTRY_SECONDS = 3600
+# Entries are replaced through the version; the expiry returns the memory of months nobody looks at, and bounds
+# what a version lost to a cache outage at a commit could leave shown.
+ENTRY_SECONDS = 600
 
 
 def _version_key(municipality_id: int) -> str:
@@ -91,15 +92,23 @@ def _month_key(*, service: Service, clerk: StaffMember | None, zone, month: date
 
 def _month_starts(*, service: Service, clerk: StaffMember | None, zone, month: date) -> dict[date, tuple[int, ...]]:
     """The month's free starts per local day of `zone` (POSIX seconds, ascending), from the cache or computed."""
-    key = _month_key(service=service, clerk=clerk, zone=zone, month=month)
-    starts = cache.get(key)
+    try:
+        key = _month_key(service=service, clerk=clerk, zone=zone, month=month)
+        starts = cache.get(key)
+    except Exception:  # the cache is down: the page is computed, slower but right
+        logger.exception("availability: the cache could not be read")
+        key, starts = None, None
     if starts is None:
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         days = selectors.free_starts_by_local_day(
             service=service, zone=zone, day_from=month, day_to=month_end, clerk=clerk
         )
         starts = {day: tuple(int(start.timestamp()) for start in day_starts) for day, day_starts in days.items()}
-        cache.set(key, starts, ENTRY_SECONDS)
+        if key is not None:
+            try:
+                cache.set(key, starts, ENTRY_SECONDS)
+            except Exception:
+                logger.exception("availability: the cache could not be written")
     return starts
 
 

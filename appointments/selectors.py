@@ -96,7 +96,11 @@ def free_starts_by_local_day(
     Five queries, whatever the number of clerks, days or bookings (those of `slots_available`).
     """
     by_municipality_day = _free_slots(
-        service=service, day_from=day_from - timedelta(days=1), day_to=day_to + timedelta(days=1), clerk=clerk
+        service=service,
+        day_from=day_from - timedelta(days=1),
+        day_to=day_to + timedelta(days=1),
+        clerk=clerk,
+        with_clerks=False,
     )
     result: dict[date, list[datetime]] = defaultdict(list)
     for day_slots in by_municipality_day.values():
@@ -128,8 +132,11 @@ def _free_slots(
     earliest: datetime | None = None,
     exclude_appointment: Appointment | None = None,
     first_day_only: bool = False,
+    with_clerks: bool = True,
 ) -> dict[date, list[Slot]]:
     # slots_available without the clock: `earliest` (None: no minimum) is the only instant it is given.
+    # `with_clerks=False` leaves each slot's clerk_ids incomplete (the first free clerk only), which is all the
+    # free-slot page needs and spares the overlap checks of every other clerk at a start already known free.
     zone = service.municipality.zone
     staff = StaffMember.objects.filter(services=service, bookable=True)
     if clerk is not None:
@@ -172,28 +179,46 @@ def _free_slots(
     day = day_from
     while day <= day_to:
         if day not in holidays:
+            # The candidate starts of one range of hours, turned into instants once per day for every clerk
+            # who keeps those hours (most do), not once per clerk.
+            candidates: dict[tuple, list[tuple[datetime, datetime]]] = {}
+            free = result[day]
             for member in staff:
+                member_starts, member_reach = starts.get(member.pk, ()), reach.get(member.pk, ())
                 for hours in member.working_hours.all():
                     if hours.weekday != day.weekday():
                         continue
-                    close = datetime.combine(day, hours.end, tzinfo=zone).astimezone(UTC)
-                    wall = datetime.combine(day, hours.start)
-                    while True:
-                        start = wall.replace(tzinfo=zone).astimezone(UTC)
-                        end = start + duration
-                        if end > close:
-                            break
-                        wall += step
-                        if earliest is not None and start < earliest:
+                    key = (hours.start, hours.end)
+                    if key not in candidates:
+                        candidates[key] = _candidates(day, hours.start, hours.end, zone, duration, step, earliest)
+                    for start, end in candidates[key]:
+                        slot = free.get(start)
+                        if slot is not None and not with_clerks:
+                            continue  # free with an earlier clerk already: who else is free is not asked
+                        if _overlaps(member_starts, member_reach, start - before, end + after):
                             continue
-                        if _overlaps(starts.get(member.pk, ()), reach.get(member.pk, ()), start - before, end + after):
-                            continue
-                        slot = result[day].setdefault(start, Slot(start=start, end=end))
+                        if slot is None:
+                            slot = free[start] = Slot(start=start, end=end)
                         slot.clerk_ids.append(member.pk)
         if first_day_only and result.get(day):
             break
         day += timedelta(days=1)
     return {day: [slots[key] for key in sorted(slots)] for day, slots in sorted(result.items()) if slots}
+
+
+def _candidates(day: date, opens, closes, zone, duration, step, earliest) -> list[tuple[datetime, datetime]]:
+    """The (start, end) instants of one range of wall hours on one day, every `step`, from `earliest` on."""
+    close = datetime.combine(day, closes, tzinfo=zone).astimezone(UTC)
+    wall = datetime.combine(day, opens)
+    result = []
+    while True:
+        start = wall.replace(tzinfo=zone).astimezone(UTC)
+        end = start + duration
+        if end > close:
+            return result
+        wall += step
+        if earliest is None or start >= earliest:
+            result.append((start, end))
 
 
 def _overlaps(starts, reach, start: datetime, end: datetime) -> bool:

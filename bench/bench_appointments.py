@@ -80,7 +80,7 @@ def make_data(bookers: int, clerks: int, bookings_wanted: int, slug: str):
 
     with transaction.atomic():
         municipality = Municipality.objects.create(
-            slug=slug, name_el="Δήμος Μετρήσεων", map_center_latitude=35.5, map_center_longitude=24.0
+            slug=slug, name_el=f"Δήμος Μετρήσεων {clerks}", map_center_latitude=35.5, map_center_longitude=24.0
         )
         department = Department.objects.create(municipality=municipality, name_el="Υπηρεσία Δόμησης")
         service = Service.objects.create(
