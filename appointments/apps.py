@@ -8,19 +8,22 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
-        from appointments import case_file, documents, services, waitlist
+        from appointments import availability, case_file, documents, services, statistics, waitlist
         from appointments.demo import demo_load
-        from appointments.models import Appointment
+        from appointments.models import Appointment, Holiday
         from portal.celery import beat_register
         from portal.metrics import counts_by
         from portal.registry import (
             CaseFileSection,
             MetricSource,
             PortalService,
+            StatisticsSection,
             register_case_file_section,
             register_demo_loader,
+            register_local_holidays,
             register_metric,
             register_service,
+            register_statistics_section,
         )
 
         register_service(
@@ -41,10 +44,6 @@ class AppointmentsConfig(AppConfig):
                 values=lambda: counts_by(Appointment.objects.all(), "status"),
             )
         )
-        from appointments import statistics
-        from appointments.models import Holiday
-        from portal.registry import StatisticsSection, register_local_holidays, register_statistics_section
-
         register_statistics_section(
             StatisticsSection(
                 key="appointments",
@@ -61,6 +60,8 @@ class AppointmentsConfig(AppConfig):
                 municipality_id=municipality_id, date__range=(first, last)
             ).values_list("date", flat=True)
         )
+        # The free-slot page's cache forgets a municipality's times when its bookings, hours or services change.
+        availability.connect_signals()
         # Every five minutes: a reminder is due from 24 h (or 2 h) before; a sent-at flag sends each once.
         beat_register("appointments-reminders", task="appointments.tasks.reminders_send", schedule=300.0)
         # Meetings a refused publish never created, and cancelled meetings still open at the provider.

@@ -19,6 +19,7 @@ from appointments.models import (
     Service,
     StaffMember,
     TimeOff,
+    TsTzRange,
     WaitlistEntry,
     token_hash,
 )
@@ -72,11 +73,72 @@ def slots_available(
     `exclude_appointment` lets a booking being rescheduled not block its own neighbourhood. The holds of
     waitlist offers are busy like bookings. `first_day_only` stops after the first day with a free time.
     """
-    zone = service.municipality.zone
     earliest, last_day = bookable_window(service=service, now=now)
     day_to = min(day_to, last_day)
     if day_from > day_to:
         return {}
+    return _free_slots(
+        service=service,
+        day_from=day_from,
+        day_to=day_to,
+        clerk=clerk,
+        earliest=earliest,
+        exclude_appointment=exclude_appointment,
+        first_day_only=first_day_only,
+    )
+
+
+def free_starts_by_local_day(
+    *, service: Service, zone, day_from: date, day_to: date, clerk: StaffMember | None = None
+) -> dict[date, list[datetime]]:
+    """The free starts (UTC, ascending) per day of `zone`, both ends included, before the minimum notice and the
+    horizon are applied: what does not depend on the clock, and so may be cached (appointments/availability.py).
+
+    Five queries, whatever the number of clerks, days or bookings (those of `slots_available`).
+    """
+    by_municipality_day = _free_slots(
+        service=service,
+        day_from=day_from - timedelta(days=1),
+        day_to=day_to + timedelta(days=1),
+        clerk=clerk,
+        with_clerks=False,
+    )
+    result: dict[date, list[datetime]] = defaultdict(list)
+    for day_slots in by_municipality_day.values():
+        for slot in day_slots:
+            local_day = slot.start.astimezone(zone).date()
+            if day_from <= local_day <= day_to:
+                result[local_day].append(slot.start)
+    return {day: sorted(result[day]) for day in sorted(result)}
+
+
+def _busy_rows(*, staff_ids: list[int], range_start: datetime, range_end: datetime):
+    """The clerks' busy rows overlapping [range_start, range_end), asked as the exclusion constraint states them
+    (clerk =, tstzrange && , status booked or held) so that its GiST index answers: only the rows of the range
+    are read, however long the clerks' history. No ORDER BY: the caller sorts the few rows it gets."""
+    return (
+        Appointment.objects.busy()
+        .alias(blocked=TsTzRange("blocked_start", "blocked_end"))
+        .filter(clerk_id__in=staff_ids, blocked__overlap=(range_start, range_end))
+        .order_by()
+    )
+
+
+def _free_slots(
+    *,
+    service: Service,
+    day_from: date,
+    day_to: date,
+    clerk: StaffMember | None = None,
+    earliest: datetime | None = None,
+    exclude_appointment: Appointment | None = None,
+    first_day_only: bool = False,
+    with_clerks: bool = True,
+) -> dict[date, list[Slot]]:
+    # slots_available without the clock: `earliest` (None: no minimum) is the only instant it is given.
+    # `with_clerks=False` leaves each slot's clerk_ids incomplete (the first free clerk only), which is all the
+    # free-slot page needs and spares the overlap checks of every other clerk at a start already known free.
+    zone = service.municipality.zone
     staff = StaffMember.objects.filter(services=service, bookable=True)
     if clerk is not None:
         staff = staff.filter(pk=clerk.pk)
@@ -92,13 +154,13 @@ def slots_available(
         )
     )
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for staff_id, start, end in TimeOff.objects.filter(
-        staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start
-    ).values_list("staff_id", "start", "end"):
+    for staff_id, start, end in (
+        TimeOff.objects.filter(staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start)
+        .order_by()
+        .values_list("staff_id", "start", "end")
+    ):
         busy[staff_id].append((start, end))
-    booked = Appointment.objects.busy().filter(
-        clerk_id__in=staff_ids, blocked_start__lt=range_end, blocked_end__gt=range_start
-    )
+    booked = _busy_rows(staff_ids=staff_ids, range_start=range_start, range_end=range_end)
     if exclude_appointment is not None:
         booked = booked.exclude(pk=exclude_appointment.pk)
     for staff_id, start, end in booked.values_list("clerk_id", "blocked_start", "blocked_end"):
@@ -118,28 +180,46 @@ def slots_available(
     day = day_from
     while day <= day_to:
         if day not in holidays:
+            # The candidate starts of one range of hours, turned into instants once per day for every clerk
+            # who keeps those hours (most do), not once per clerk.
+            candidates: dict[tuple, list[tuple[datetime, datetime]]] = {}
+            free = result[day]
             for member in staff:
+                member_starts, member_reach = starts.get(member.pk, ()), reach.get(member.pk, ())
                 for hours in member.working_hours.all():
                     if hours.weekday != day.weekday():
                         continue
-                    close = datetime.combine(day, hours.end, tzinfo=zone).astimezone(UTC)
-                    wall = datetime.combine(day, hours.start)
-                    while True:
-                        start = wall.replace(tzinfo=zone).astimezone(UTC)
-                        end = start + duration
-                        if end > close:
-                            break
-                        wall += step
-                        if start < earliest:
+                    key = (hours.start, hours.end)
+                    if key not in candidates:
+                        candidates[key] = _candidates(day, hours.start, hours.end, zone, duration, step, earliest)
+                    for start, end in candidates[key]:
+                        slot = free.get(start)
+                        if slot is not None and not with_clerks:
+                            continue  # free with an earlier clerk already: who else is free is not asked
+                        if _overlaps(member_starts, member_reach, start - before, end + after):
                             continue
-                        if _overlaps(starts.get(member.pk, ()), reach.get(member.pk, ()), start - before, end + after):
-                            continue
-                        slot = result[day].setdefault(start, Slot(start=start, end=end))
+                        if slot is None:
+                            slot = free[start] = Slot(start=start, end=end)
                         slot.clerk_ids.append(member.pk)
         if first_day_only and result.get(day):
             break
         day += timedelta(days=1)
     return {day: [slots[key] for key in sorted(slots)] for day, slots in sorted(result.items()) if slots}
+
+
+def _candidates(day: date, opens, closes, zone, duration, step, earliest) -> list[tuple[datetime, datetime]]:
+    """The (start, end) instants of one range of wall hours on one day, every `step`, from `earliest` on."""
+    close = datetime.combine(day, closes, tzinfo=zone).astimezone(UTC)
+    wall = datetime.combine(day, opens)
+    result = []
+    while True:
+        start = wall.replace(tzinfo=zone).astimezone(UTC)
+        end = start + duration
+        if end > close:
+            return result
+        wall += step
+        if earliest is None or start >= earliest:
+            result.append((start, end))
 
 
 def _overlaps(starts, reach, start: datetime, end: datetime) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors
+from appointments.availability import availability_changed
 from appointments.models import (
     Appointment,
     Mode,
@@ -307,6 +308,7 @@ def appointment_cancel(
     if not changed:
         return False
     appointment.refresh_from_db()
+    availability_changed(municipality_id=appointment.service.municipality_id)
     if appointment.start > timezone.now():
         _freed(appointment.clerk_id, appointment.blocked_start, appointment.blocked_end, "cancelled")
     audit_log(
@@ -334,6 +336,8 @@ def appointment_mark(*, appointment: Appointment, status: str, actor) -> bool:
             pk=appointment.pk, status=Appointment.Status.BOOKED, start__lte=timezone.now()
         ).update(status=status)
         if changed:
+            # Attended or not, the booking no longer holds its clerk's time.
+            availability_changed(municipality_id=appointment.service.municipality_id)
             audit_log(
                 action=f"appointments.{status}",
                 target=appointment,

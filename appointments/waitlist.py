@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments import emails, selectors, services
+from appointments.availability import availability_changed
 from appointments.models import Appointment, FreedTime, Mode, Service, StaffMember, WaitlistEntry, new_token, token_hash
 from portal.services import audit_log, task_enqueue_on_commit
 
@@ -111,6 +112,7 @@ def waitlist_leave(*, entry: WaitlistEntry, actor) -> bool:
         return False
     for hold in Appointment.objects.filter(waitlist_entry=entry, status=Appointment.Status.HELD):
         if _swap(hold.pk, Appointment.Status.HELD, Appointment.Status.RELEASED):
+            availability_changed(municipality_id=entry.service.municipality_id)
             freed_time_record(clerk_id=hold.clerk_id, start=hold.blocked_start, end=hold.blocked_end, reason="left")
     audit_log(action="appointments.waitlist_left", target=entry, actor=actor, municipality=entry.service.municipality)
     return True
@@ -289,6 +291,7 @@ def holds_expire(*, now: datetime | None = None) -> int:
             if not _swap(pk, Appointment.Status.HELD, Appointment.Status.RELEASED, extra={"hold_expires_at__lte": now}):
                 continue  # claimed (or released) a moment ago
             hold = Appointment.objects.select_related("waitlist_entry").get(pk=pk)
+            availability_changed(clerk_id=hold.clerk_id)
             entry = hold.waitlist_entry
             if entry is not None:
                 # Still waiting for other times, unless their days are over.

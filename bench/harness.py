@@ -40,7 +40,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 ENDPOINTS = [("home", "/"), ("healthz", "/healthz"), ("floor", "/bench/floor")]
 HEADERS = {"Accept-Language": "el", "User-Agent": "dimos-portal-bench"}
-STARTUP_TIMEOUT = 30.0
+STARTUP_TIMEOUT = float(os.environ.get("BENCH_STARTUP_TIMEOUT") or 30.0)  # seconds; more on a busy machine
 REQUEST_TIMEOUT = 10.0
 
 

@@ -22,11 +22,13 @@ from portal.registry import reference_choices
 from portal.selectors import municipalities_list, municipality_get
 
 
-def _service(municipality, mode: str, service_id: int) -> Service:
+def _service(municipality_slug: str, mode: str, service_id: int) -> Service:
+    """The active service of the municipality in the address, offered in `mode`, with its municipality loaded
+    (one query); 404 for anything else."""
     service = get_object_or_404(
         Service.objects.select_related("municipality", "department"),
         pk=service_id,
-        municipality=municipality,
+        municipality__slug=municipality_slug,
         is_active=True,
     )
     if mode not in service.modes:
@@ -93,8 +95,8 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_id: int
 
 @verified_citizen_required
 def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    service = _service(municipality, mode, service_id)
+    service = _service(municipality_slug, mode, service_id)
+    municipality = service.municipality
     clerk = _clerk(service, request.GET.get("clerk"))
     context = calendar_context(
         service=service,
@@ -154,8 +156,8 @@ def _time_lost(request: HttpRequest, key: str, form, error, back_to_day: str) ->
 @never_cache
 @verified_citizen_required
 def details(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    service = _service(municipality, mode, service_id)
+    service = _service(municipality_slug, mode, service_id)
+    municipality = service.municipality
     data = request.POST if request.method == "POST" else request.GET
     start = parse_slot(data.get("slot"))
     clerk_value = data.get("clerk", "")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
-from appointments import selectors
+from appointments import availability, selectors
 
 
 def parse_month(value: str | None) -> date | None:
@@ -75,21 +75,31 @@ def calendar_context(
         month = selected.replace(day=1)
     month = month or (initial_day.replace(day=1) if initial_day else first_month)
     month = min(max(month, first_month), last_month)
-    slots = selectors.slots_by_local_day(
-        service=service,
-        zone=zone,
-        day_from=max(month, today),
-        day_to=_month_end(month),
-        clerk=clerk,
-        now=now,
-        exclude_appointment=exclude,
-    )
+    if exclude is None:
+        # The public view, the same for every citizen in this zone: from the cache (appointments/availability.py).
+        seen = availability.month_availability(service=service, zone=zone, month=month, clerk=clerk, now=now)
+        free_days = seen.free_days
+        day_slots = seen.slots
+    else:
+        # A booking being moved does not block its own time: this citizen's view, computed and never cached.
+        by_day = selectors.slots_by_local_day(
+            service=service,
+            zone=zone,
+            day_from=max(month, today),
+            day_to=_month_end(month),
+            clerk=clerk,
+            now=now,
+            exclude_appointment=exclude,
+        )
+        free_days = list(by_day)
+        day_slots = by_day.get
     first_slot = found if first else None
-    if selected not in slots:
-        selected = initial_day if initial_day in slots else next(iter(slots), None)
+    if selected not in free_days:
+        selected = initial_day if initial_day in free_days else next(iter(free_days), None)
+    free = set(free_days)
 
     weeks = [
-        [{"date": day, "in_month": day.month == month.month, "free": day in slots} for day in week]
+        [{"date": day, "in_month": day.month == month.month, "free": day in free} for day in week]
         for week in pycalendar.Calendar().monthdatescalendar(month.year, month.month)
     ]
     following = _month_next(month)
@@ -97,14 +107,14 @@ def calendar_context(
         "month": month,
         "weeks": weeks,
         "selected_day": selected,
-        "day_slots": slots.get(selected, []) if selected else [],
+        "day_slots": (day_slots(selected) or []) if selected else [],
         "previous_month": (month - timedelta(days=1)).replace(day=1) if month > first_month else None,
         "next_month": following if month < last_month else None,
         # The next month's days open one by one; its first day can be booked from this date on.
         "next_month_opens": following - timedelta(days=service.horizon_days) if month >= last_month else None,
         "following_month": following,
         "last_open_day": last_open,
-        "has_slots": bool(slots),
+        "has_slots": bool(free_days),
         "searched_horizon": searching and found is None,
         "weekday_labels": [WEEKDAYS_ABBR[index] for index in range(7)],
         "first_slot": first_slot,

@@ -16,13 +16,12 @@ from appointments.forms import OfferClaimForm, WaitlistForm
 from appointments.models import Appointment, Mode
 from appointments.views.booking import _service
 from appointments.views.calendar import parse_day
-from portal.selectors import municipality_get
 
 
 @verified_citizen_required
 def join(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    service = _service(municipality, mode, service_id)
+    service = _service(municipality_slug, mode, service_id)
+    municipality = service.municipality
     clerks = selectors.clerks_for(service=service)
     opens, closes = selectors.booking_days(service=service, zone=request.time_zone)
     first = max(parse_day(request.GET.get("day")) or opens, opens)

@@ -1,0 +1,194 @@
+"""The free-slot page's cache: a month's free start times per (service, clerk or Any, citizen's zone, month).
+
+What is cached is public and the same for every citizen: the starts that the clerks' hours, time off, holidays
+and bookings leave free, before the minimum notice and the horizon are applied. Those two depend on the clock
+and are applied when the page is read, so an entry never goes stale by time passing; only the day shown is
+turned into `Slot`s.
+
+Entries are found through a version per municipality kept in the same cache (Redis through CACHE_URL, so that
+every web process sees one version). Anything that changes availability — a booking made, cancelled, moved or
+marked, a waitlist hold, time off, a holiday, working hours, a service's settings, a clerk's services — calls
+`availability_changed`, which replaces the version now and again after the commit: the second replacement is
+the one that matters, since a page computed between the first and the commit may have read the old rows and
+stored them under the first. Pages never show a time taken by a committed booking once its commit has run its
+callbacks. The database's exclusion constraint, not this cache, keeps two bookings from one time: booking
+re-checks the slot in the database (`selectors.slot_find`).
+"""
+
+import logging
+import secrets
+from bisect import bisect_left
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from appointments import selectors
+from appointments.models import Appointment, Holiday, Service, StaffMember, TimeOff, WorkingHours
+
+logger = logging.getLogger(__name__)
+
+# Entries are replaced through the version; the expiry returns the memory of months nobody looks at, and bounds
+# what a version lost to a cache outage at a commit could leave shown.
+ENTRY_SECONDS = 600
+
+
+def _version_key(municipality_id: int) -> str:
+    return f"appointments:availability:version:{municipality_id}"
+
+
+def _version(municipality_id: int) -> str:
+    key = _version_key(municipality_id)
+    value = cache.get(key)
+    if value is None:
+        # A lost version (evicted, a fresh cache) is a new one: nothing stored under an older version is read.
+        cache.add(key, secrets.token_hex(8), None)
+        value = cache.get(key)
+    return value
+
+
+def _bump(municipality_id: int) -> None:
+    try:
+        cache.set(_version_key(municipality_id), secrets.token_hex(8), None)
+    except Exception:  # a cache outage must not undo or fail a booking; the entries expire on their own
+        logger.exception("availability: could not replace the version of municipality %s", municipality_id)
+
+
+def availability_changed(*, municipality_id: int | None = None, clerk_id: int | None = None) -> None:
+    """Forget the cached free times of a municipality (given directly or through one of its clerks).
+
+    Replaces the version at once (the transaction's own later reads, and tests whose transaction never commits,
+    see it) and again on commit (`transaction.on_commit`), after which no process reads times cached before.
+    """
+    if municipality_id is None and clerk_id is not None:
+        municipality_id = StaffMember.objects.filter(pk=clerk_id).values_list("municipality_id", flat=True).first()
+    if municipality_id is None:
+        return
+    _bump(municipality_id)
+    transaction.on_commit(lambda: _bump(municipality_id))
+
+
+def _month_key(*, service: Service, clerk: StaffMember | None, zone, month: date) -> str:
+    # Everything that changes the stored starts: the service and its step, the clerk or Any, the municipality's
+    # zone (wall times become instants there) and the citizen's (days are grouped there), the month.
+    return ":".join(
+        str(part)
+        for part in (
+            "appointments:availability",
+            _version(service.municipality_id),
+            service.pk,
+            service.duration_minutes,
+            service.interval_minutes,
+            service.buffer_before_minutes,
+            service.buffer_after_minutes,
+            clerk.pk if clerk else "any",
+            service.municipality.time_zone,
+            zone.key,
+            f"{month:%Y-%m}",
+        )
+    )
+
+
+def _month_starts(*, service: Service, clerk: StaffMember | None, zone, month: date) -> dict[date, tuple[int, ...]]:
+    """The month's free starts per local day of `zone` (POSIX seconds, ascending), from the cache or computed."""
+    try:
+        key = _month_key(service=service, clerk=clerk, zone=zone, month=month)
+        starts = cache.get(key)
+    except Exception:  # the cache is down: the page is computed, slower but right
+        logger.exception("availability: the cache could not be read")
+        key, starts = None, None
+    if starts is None:
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        days = selectors.free_starts_by_local_day(
+            service=service, zone=zone, day_from=month, day_to=month_end, clerk=clerk
+        )
+        starts = {day: tuple(int(start.timestamp()) for start in day_starts) for day, day_starts in days.items()}
+        if key is not None:
+            try:
+                cache.set(key, starts, ENTRY_SECONDS)
+            except Exception:
+                logger.exception("availability: the cache could not be written")
+    return starts
+
+
+def month_availability(
+    *, service: Service, zone, month: date, clerk: StaffMember | None = None, now: datetime | None = None
+) -> "MonthAvailability":
+    """The free days of `month` (the first day of a month) in `zone`'s days, and each day's free times.
+
+    One cache read when warm (two with the version), no database query; a cold entry costs the five queries of
+    `selectors.free_starts_by_local_day`. The minimum notice and the horizon are applied here, against `now`.
+    """
+    earliest, last_day = selectors.bookable_window(service=service, now=now)
+    horizon_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=service.municipality.zone)
+    return MonthAvailability(
+        starts=_month_starts(service=service, clerk=clerk, zone=zone, month=month),
+        low=int(earliest.timestamp()) + (earliest.microsecond > 0),
+        high=int(horizon_end.timestamp()),
+        duration=timedelta(minutes=service.duration_minutes),
+    )
+
+
+class MonthAvailability:
+    """A month's cached free starts seen at one moment: `free_days` and `slots(day)`, both within [low, high)."""
+
+    def __init__(self, *, starts: dict[date, tuple[int, ...]], low: int, high: int, duration: timedelta):
+        self._starts, self._low, self._high, self._duration = starts, low, high, duration
+
+    def _bookable(self, day_starts: tuple[int, ...]) -> tuple[int, ...]:
+        return day_starts[bisect_left(day_starts, self._low) : bisect_left(day_starts, self._high)]
+
+    @property
+    def free_days(self) -> list[date]:
+        """The local days with at least one bookable time, ascending."""
+        return [day for day, day_starts in sorted(self._starts.items()) if self._bookable(day_starts)]
+
+    def slots(self, day: date) -> list[selectors.Slot]:
+        """The day's bookable times as Slots (UTC, ascending). Their `clerk_ids` are left empty: booking picks
+        the clerk from the database."""
+        result = []
+        for start in self._bookable(self._starts.get(day, ())):
+            moment = datetime.fromtimestamp(start, UTC)
+            result.append(selectors.Slot(start=moment, end=moment + self._duration))
+        return result
+
+
+# --- What changes availability. Writes through the ORM's save/delete are caught here (the admin, the clerks'
+# availability page, the demo); compare-and-swap updates of a booking's status call availability_changed
+# themselves (appointments/services.py, appointments/waitlist.py).
+
+
+def _municipality_of(instance) -> int | None:
+    if isinstance(instance, Service | StaffMember | Holiday):
+        return instance.municipality_id
+    if isinstance(instance, WorkingHours | TimeOff):
+        if type(instance).staff.is_cached(instance):
+            return instance.staff.municipality_id
+        return StaffMember.objects.filter(pk=instance.staff_id).values_list("municipality_id", flat=True).first()
+    if isinstance(instance, Appointment):
+        if Appointment.service.is_cached(instance):
+            return instance.service.municipality_id
+        return Service.objects.filter(pk=instance.service_id).values_list("municipality_id", flat=True).first()
+    return None
+
+
+def _on_write(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures being loaded
+    availability_changed(municipality_id=_municipality_of(instance))
+
+
+def _on_services_changed(sender, instance, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        availability_changed(municipality_id=instance.municipality_id)
+
+
+def connect_signals() -> None:
+    """Called once from AppointmentsConfig.ready()."""
+    for model in (Service, StaffMember, WorkingHours, TimeOff, Holiday, Appointment):
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"availability-save-{model.__name__}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"availability-delete-{model.__name__}")
+    m2m_changed.connect(
+        _on_services_changed, sender=StaffMember.services.through, dispatch_uid="availability-clerk-services"
+    )
