@@ -162,7 +162,7 @@ class Gunicorn:
             "--worker-class=sync",
             f"--chdir={BASE_DIR}",
             "--log-level=warning",
-            "--timeout=30",
+            f"--timeout={int(os.environ.get('BENCH_GUNICORN_TIMEOUT') or 30)}",  # a loaded machine boots slowly
         ]
         if gunicorn_version() >= (25, 1):
             # Since 25.1 every gunicorn opens ~/.gunicorn/gunicorn.ctl; ours must not take another's.

@@ -98,6 +98,13 @@ def categories_list(*, municipality: Municipality) -> list[Category]:
     return list(Category.objects.filter(municipality=municipality).select_related("department"))
 
 
+def categories_for_filters(*, municipality: Municipality) -> list[Category]:
+    """The categories the public list offers as filters, cached at the municipality's data version (a category's
+    save or deletion moves it)."""
+    key = page_key("categories", municipality_id=municipality.pk, parts=())
+    return cached(key, lambda: list(Category.objects.filter(municipality=municipality)), timeout=LIST_CACHE_SECONDS)
+
+
 def requests_filtered(*, municipality: Municipality, filters: ListFilters, user=None) -> QuerySet[Request]:
     queryset = Request.objects.filter(municipality=municipality).exclude(status=Request.Status.WITHDRAWN)
     if filters.categories:

@@ -62,7 +62,7 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "municipality": municipality,
             "filters": filters,
             "results": mark_safe(cached(key, results, timeout=selectors.LIST_CACHE_SECONDS)),  # noqa: S308 - ours
-            "categories": selectors.categories_list(municipality=municipality),
+            "categories": selectors.categories_for_filters(municipality=municipality),
             "statuses": [(value, Request.Status(value).label) for value in selectors.PUBLIC_STATUSES],
             "sorts": [
                 ("-date", _("Newest first")),

@@ -113,12 +113,19 @@ def test_repeated_pages_cost_no_query_for_the_data(client, reporter, categories,
     client.get(LIST)
     client.get(MAP, {"bbox": BBOX, "zoom": "12"})
     client.get(OPEN311, query)
-    with django_assert_num_queries(2):  # the municipality, its categories (the filter form)
+    with django_assert_num_queries(1):  # the municipality
         client.get(LIST)
     with django_assert_num_queries(1):  # the municipality
         assert client.get(MAP, {"bbox": BBOX, "zoom": "12"}).json()["pins"]
     with django_assert_num_queries(1):  # the municipality
         assert len(client.get(OPEN311, query).json()) == 1
+
+
+def test_a_renamed_category_shows_in_the_filters_at_once(client, categories, committed):
+    assert "Λακκούβες" in client.get(LIST).content.decode()
+    categories["potholes"].name_el = "Λακκούβες στο οδόστρωμα"
+    committed(categories["potholes"].save)
+    assert "Λακκούβες στο οδόστρωμα" in client.get(LIST).content.decode()
 
 
 def test_a_nearby_view_at_the_same_zoom_shares_the_cached_cells(client, reporter, categories):
