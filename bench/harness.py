@@ -42,7 +42,7 @@ ENDPOINTS = [("home", "/"), ("healthz", "/healthz"), ("floor", "/bench/floor")]
 HEADERS = {"Accept-Language": "el", "User-Agent": "dimos-portal-bench"}
 # A shared machine under load may need longer to boot gunicorn's workers (BENCH_STARTUP_TIMEOUT seconds).
 STARTUP_TIMEOUT = float(os.environ.get("BENCH_STARTUP_TIMEOUT") or 30.0)
-REQUEST_TIMEOUT = 10.0
+REQUEST_TIMEOUT = float(os.environ.get("BENCH_REQUEST_TIMEOUT") or 10.0)  # seconds
 
 
 def env_number(name: str, default: float, kind: type = float):
