@@ -147,12 +147,16 @@ class CappedPaginator(Paginator):
         return min(counted, COUNT_CAP)
 
 
-def requests_list_key(*, municipality: Municipality, filters: ListFilters, page: str, user, language: str, zone) -> str:
+def requests_list_key(
+    *, municipality: Municipality, filters: ListFilters, query: str, page: str, user, language: str, zone
+) -> str:
     """The cache key of one page of the public list's results, at the municipality's data version: per language
-    and time zone (dates), per filters and page, and per person when logged in (their «My request» ribbons and
-    «only mine»), so that one citizen never sees another's."""
+    and time zone (dates), per query string (the page links repeat it) and page, and per person when logged in
+    (their «My request» ribbons and «only mine»), so that one citizen never sees another's."""
     person = user.pk if user is not None and user.is_authenticated else None
-    return page_key("list", municipality_id=municipality.pk, parts=(language, str(zone), filters, page[:12], person))
+    return page_key(
+        "list", municipality_id=municipality.pk, parts=(language, str(zone), filters, query, page[:12], person)
+    )
 
 
 def _cell_size(zoom: int) -> float:

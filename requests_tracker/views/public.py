@@ -50,6 +50,7 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     key = selectors.requests_list_key(
         municipality=municipality,
         filters=filters,
+        query=query.urlencode(),
         page=request.GET.get("page", ""),
         user=request.user,
         language=get_language(),

@@ -146,6 +146,14 @@ def test_the_cached_list_is_never_another_citizens(client, reporter, neighbour, 
     assert "Το αίτημά μου" not in client.get(LIST).content.decode()
 
 
+def test_the_page_links_of_the_cached_list_are_the_readers_own(client, reporter, categories):
+    for index in range(12):
+        make_request(reporter, categories["potholes"], title=f"Λακκούβα {index:02d}")
+    first = client.get(LIST, {"per_page": "10", "utm": "someone-elses"}).content.decode()
+    assert "utm=someone-elses&amp;page=2" in first
+    assert "someone-elses" not in client.get(LIST, {"per_page": "10"}).content.decode()
+
+
 def test_only_mine_on_the_map_is_never_shared(client, reporter, neighbour, categories):
     make_request(reporter, categories["potholes"])
     client.force_login(reporter)
