@@ -40,8 +40,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 ENDPOINTS = [("home", "/"), ("healthz", "/healthz"), ("floor", "/bench/floor")]
 HEADERS = {"Accept-Language": "el", "User-Agent": "dimos-portal-bench"}
-STARTUP_TIMEOUT = float(os.environ.get("BENCH_STARTUP_TIMEOUT") or 30.0)  # seconds; more on a busy machine
-REQUEST_TIMEOUT = 10.0
+# A shared machine under load may need longer to boot gunicorn's workers (BENCH_STARTUP_TIMEOUT seconds).
+STARTUP_TIMEOUT = float(os.environ.get("BENCH_STARTUP_TIMEOUT") or 30.0)
+REQUEST_TIMEOUT = float(os.environ.get("BENCH_REQUEST_TIMEOUT") or 10.0)  # seconds
 
 
 def env_number(name: str, default: float, kind: type = float):
@@ -161,7 +162,7 @@ class Gunicorn:
             "--worker-class=sync",
             f"--chdir={BASE_DIR}",
             "--log-level=warning",
-            "--timeout=30",
+            f"--timeout={int(os.environ.get('BENCH_GUNICORN_TIMEOUT') or 30)}",  # a loaded machine boots slowly
         ]
         if gunicorn_version() >= (25, 1):
             # Since 25.1 every gunicorn opens ~/.gunicorn/gunicorn.ctl; ours must not take another's.
@@ -216,10 +217,10 @@ def gunicorn_version() -> tuple[int, ...]:
     return tuple(gunicorn.version_info)
 
 
-def fetch(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
-        conn.request("GET", path, headers=HEADERS)
+        conn.request("GET", path, headers={**HEADERS, **(headers or {})})
         response = conn.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
@@ -258,13 +259,27 @@ class Result:
         return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000
 
 
-def load(port: int, name: str, path: str, duration: float, concurrency: int, max_requests: int) -> Result:
-    """Keep `concurrency` connections busy on `path` until `duration` passes or `max_requests` are sent."""
+def load(
+    port: int,
+    name: str,
+    path: str,
+    duration: float,
+    concurrency: int,
+    max_requests: int,
+    *,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
+) -> Result:
+    """Keep `concurrency` connections busy on `path` until `duration` passes or `max_requests` are sent.
+
+    `headers` are sent on top of HEADERS; a response counts as answered when its status is `expect` (a
+    conditional GET expects 304)."""
     result = Result(name, path)
     lock = threading.Lock()
     issued = 0
     start_line = threading.Barrier(concurrency + 1)
     deadline = 0.0
+    sent = {**HEADERS, **(headers or {})}
 
     def client() -> None:
         nonlocal issued
@@ -281,14 +296,14 @@ def load(port: int, name: str, path: str, duration: float, concurrency: int, max
                 started = time.perf_counter()
                 try:
                     # http.client reopens the connection by itself after a `Connection: close` response.
-                    conn.request("GET", path, headers=HEADERS)
+                    conn.request("GET", path, headers=sent)
                     response = conn.getresponse()
                     body = response.read()
                 except (OSError, http.client.HTTPException) as exc:
                     errors[f"{type(exc).__name__}: {exc}"] += 1
                     conn.close()
                     continue
-                if response.status == 200:
+                if response.status == expect:
                     latencies.append(time.perf_counter() - started)
                 else:
                     errors[f"HTTP {response.status}: {body[:120].decode(errors='replace')!r}"] += 1

@@ -7,5 +7,21 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         # Deploy checks; signal receivers for the request id carried into Celery tasks and the worker's metrics.
         from portal import checks, metrics, observability  # noqa: F401
+        from portal.caching import MUNICIPALITIES_VERSION, data_changed
+        from portal.models import Municipality
+
+        # The home page's list of municipalities is cached (portal.caching): any save or deletion, from the admin,
+        # load_demo or a shell, moves its version on commit. A cache, not a rule: hence a signal.
+        def municipalities_changed(sender, **kwargs):
+            data_changed(MUNICIPALITIES_VERSION)
+
+        post_save.connect(
+            municipalities_changed, sender=Municipality, weak=False, dispatch_uid="portal_municipalities_saved"
+        )
+        post_delete.connect(
+            municipalities_changed, sender=Municipality, weak=False, dispatch_uid="portal_municipalities_deleted"
+        )

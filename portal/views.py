@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, registry, selectors, timezones
+from portal.caching import MUNICIPALITIES_VERSION, data_version
 from portal.forms import TimeZoneForm
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,15 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"municipalities": selectors.municipalities_list()})
+    """The municipalities' section is a cached fragment per language and version: the query runs on a miss only."""
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "municipalities": selectors.municipalities_lazy(),
+            "municipalities_version": data_version(MUNICIPALITIES_VERSION),
+        },
+    )
 
 
 @require_GET

@@ -7,6 +7,10 @@ class RequestsTrackerConfig(AppConfig):
     verbose_name = _("Citizen requests")
 
     def ready(self):
+        # The cached public pages (requests_tracker.caching) follow saves and deletions made outside the services,
+        # such as the admin's; the services move the version themselves where they update() rows.
+        from django.db.models.signals import post_delete, post_save
+
         from accounts.registry import (
             AccountSetting,
             PersonalDataSection,
@@ -28,9 +32,14 @@ class RequestsTrackerConfig(AppConfig):
             register_service,
         )
         from requests_tracker import case_file, selectors, services
+        from requests_tracker.caching import model_changed
         from requests_tracker.demo import demo_load, demo_load_erequests
-        from requests_tracker.models import ERequest, Request
+        from requests_tracker.models import Category, ERequest, Request
         from requests_tracker.roles import EREQUESTS_OFFICE, PAYMENTS_OFFICE, REQUESTS_OFFICE
+
+        for model in (Request, Category):
+            post_save.connect(model_changed, sender=model, dispatch_uid=f"requests_cache_{model.__name__}_saved")
+            post_delete.connect(model_changed, sender=model, dispatch_uid=f"requests_cache_{model.__name__}_deleted")
 
         register_staff_role(app_label=self.label, role=REQUESTS_OFFICE)
         register_staff_role(app_label=self.label, role=EREQUESTS_OFFICE)

@@ -1,18 +1,24 @@
 """Open311 GeoReport v2: discovery, services and requests, in XML and JSON; jurisdiction_id is the slug."""
 
+import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from dateutil import parser as dateparser
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.caching import cached, data_version_time
 from portal.models import Municipality
 from requests_tracker import selectors, throttle
 from requests_tracker import services as request_services
+from requests_tracker.caching import page_key, requests_version
 from requests_tracker.geocoding import as_decimal
 from requests_tracker.models import Category, Request
 from requests_tracker.open311.render import error, respond
@@ -112,34 +118,35 @@ def service_definition(request, *, code, fmt):
     return respond({"service_code": code, "attributes": []}, fmt=fmt, root="service_definition", item=None)
 
 
-def _as_open311(request, citizen_request: Request, zone) -> dict:
+def _as_open311(request, row: dict, zone) -> dict:
+    """One request (a dict of selectors.open311.OPEN311_FIELDS) as GeoReport v2 shows it."""
     media_url = ""
-    if citizen_request.media_id:
-        media_url = request.build_absolute_uri(reverse("requests_tracker:attachment", args=[citizen_request.media_id]))
+    if row["media_id"]:
+        media_url = request.build_absolute_uri(reverse("requests_tracker:attachment", args=[row["media_id"]]))
     return {
-        "service_request_id": citizen_request.code,
-        "status": "closed" if citizen_request.status in Request.FINISHED else "open",
-        "status_notes": _status_notes(citizen_request),
-        "service_name": citizen_request.category.name_el,
-        "service_code": citizen_request.category.code,
-        "description": citizen_request.description,
-        "agency_responsible": citizen_request.department.name_el if citizen_request.department else "",
+        "service_request_id": row["code"],
+        "status": "closed" if row["status"] in Request.FINISHED else "open",
+        "status_notes": _status_notes(row),
+        "service_name": row["category__name_el"],
+        "service_code": row["category__code"],
+        "description": row["description"],
+        "agency_responsible": row["department__name_el"] or "",
         "service_notice": "",
-        "requested_datetime": timezone.localtime(citizen_request.created_at, zone).isoformat(),
-        "updated_datetime": timezone.localtime(citizen_request.updated_at, zone).isoformat(),
+        "requested_datetime": timezone.localtime(row["created_at"], zone).isoformat(),
+        "updated_datetime": timezone.localtime(row["updated_at"], zone).isoformat(),
         "expected_datetime": "",
-        "address": citizen_request.address,
+        "address": row["address"],
         "address_id": "",
         "zipcode": "",
-        "lat": float(citizen_request.latitude),
-        "long": float(citizen_request.longitude),
+        "lat": float(row["latitude"]),
+        "long": float(row["longitude"]),
         "media_url": media_url,
     }
 
 
-def _status_notes(citizen_request: Request) -> str:
-    note = citizen_request.status_notes or ""
-    if citizen_request.status == Request.Status.WITHDRAWN:
+def _status_notes(row: dict) -> str:
+    note = row["status_notes"] or ""
+    if row["status"] == Request.Status.WITHDRAWN:
         # Open311 has no "withdrawn": the request is closed, and the note says why.
         return "Withdrawn by the citizen" + (f": {note}" if note else "")
     return note
@@ -164,13 +171,53 @@ def _date(value: str, name: str):
     return moment
 
 
+# A poll's answer is kept this long at most (a change of the municipality's requests ends it at once): the default
+# window ends «now», so a kept answer may miss a request that left the 90 days within the last minute.
+OPEN311_CACHE_SECONDS = 60
+
+
 @csrf_exempt  # an API for other systems, authenticated by api_key, not by a browser session
 @require_http_methods(["GET", "POST"])
 @_handle
 def requests(request, *, fmt):
+    """GET: the municipality's requests, answered from a cache per query string and data version, with an ETag and
+    Last-Modified; a client polling with If-None-Match or If-Modified-Since gets 304 while nothing changed."""
     if request.method == "POST":
         return _create(request, fmt=fmt)
     municipality = _jurisdiction(request)
+    key = page_key(
+        "open311",
+        municipality_id=municipality.pk,
+        parts=(fmt, request.scheme, request.get_host(), sorted(request.GET.lists())),
+    )
+    version_time = data_version_time(requests_version(municipality_id=municipality.pk))
+    answer = cached(
+        key, lambda: _requests_answer(request, municipality, fmt, version_time), timeout=OPEN311_CACHE_SECONDS
+    )
+    not_modified = get_conditional_response(request, etag=answer["etag"], last_modified=answer["modified"])
+    response = not_modified or HttpResponse(answer["body"], content_type=answer["content_type"])
+    response["ETag"] = answer["etag"]
+    response["Last-Modified"] = http_date(answer["modified"])
+    return response
+
+
+def _requests_answer(request, municipality: Municipality, fmt: str, version_time) -> dict:
+    """The answer's body and validators: the ETag a digest of the body; Last-Modified the newest update of a row
+    shown or of the data version (a deletion leaves no row behind to date it), in whole seconds."""
+    rows = _requests_rows(request, municipality)
+    response = respond(
+        [_as_open311(request, row, municipality.zone) for row in rows], fmt=fmt, root="service_requests", item="request"
+    )
+    newest = max([row["updated_at"] for row in rows] + [version_time])
+    return {
+        "body": response.content,
+        "content_type": response["Content-Type"],
+        "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+        "modified": math.ceil(newest.timestamp()),
+    }
+
+
+def _requests_rows(request, municipality: Municipality) -> list[dict]:
     queryset = selectors.open311_requests(municipality=municipality)
     ids = [value.strip().upper() for value in request.GET.get("service_request_id", "").split(",") if value.strip()]
     if ids:
@@ -199,12 +246,7 @@ def requests(request, *, fmt):
             queryset = queryset.filter(status__in=Request.FINISHED)
         elif status:
             raise Open311Error(400, "status must be open or closed")
-    rows = queryset.order_by("-created_at", "-pk")[:MAX_RESULTS]
-    zone = municipality.zone
-    data = []
-    for row in rows:
-        data.append(_as_open311(request, row, zone))
-    return respond(data, fmt=fmt, root="service_requests", item="request")
+    return list(queryset.order_by("-created_at", "-pk")[:MAX_RESULTS])
 
 
 @require_GET

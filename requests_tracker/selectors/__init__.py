@@ -8,14 +8,18 @@ open311           what the Open311 API lists
 """
 
 from requests_tracker.selectors.citizen_requests import (
+    COUNT_CAP,
+    LIST_CACHE_SECONDS,
     PAGE_SIZES,
     PUBLIC_STATUSES,
     SORTS,
     STAFF_PAGE_SIZE,
     STAFF_SORTS,
     STATUS_FILTERS,
+    CappedPaginator,
     ListFilters,
     StaffFilters,
+    categories_for_filters,
     categories_list,
     comment_signature,
     comments_visible,
@@ -28,6 +32,7 @@ from requests_tracker.selectors.citizen_requests import (
     request_get,
     requests_filtered,
     requests_list,
+    requests_list_key,
     staff_queue,
     text_search,
     today_in,
@@ -58,6 +63,8 @@ from requests_tracker.selectors.payments import (
 from requests_tracker.selectors.shared import attachment_get_for_user, staged_attachments
 
 __all__ = [
+    "COUNT_CAP",
+    "LIST_CACHE_SECONDS",
     "PAGE_SIZES",
     "PUBLIC_STATUSES",
     "QUEUE_STATUSES",
@@ -65,9 +72,11 @@ __all__ = [
     "STAFF_PAGE_SIZE",
     "STAFF_SORTS",
     "STATUS_FILTERS",
+    "CappedPaginator",
     "ListFilters",
     "StaffFilters",
     "attachment_get_for_user",
+    "categories_for_filters",
     "categories_list",
     "clerk_departments",
     "comment_signature",
@@ -99,6 +108,7 @@ __all__ = [
     "request_get",
     "requests_filtered",
     "requests_list",
+    "requests_list_key",
     "staff_queue",
     "staged_attachments",
     "text_search",

@@ -1,18 +1,22 @@
 """Reads for citizen requests: the filtered list, map pins clustered on a grid, the detail page, the staff queue."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.selectors import user_is_clerk_of
+from portal.caching import cached
 from portal.models import Municipality
+from requests_tracker.caching import page_key
 from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
@@ -94,6 +98,13 @@ def categories_list(*, municipality: Municipality) -> list[Category]:
     return list(Category.objects.filter(municipality=municipality).select_related("department"))
 
 
+def categories_for_filters(*, municipality: Municipality) -> list[Category]:
+    """The categories the public list offers as filters, cached at the municipality's data version (a category's
+    save or deletion moves it)."""
+    key = page_key("categories", municipality_id=municipality.pk, parts=())
+    return cached(key, lambda: list(Category.objects.filter(municipality=municipality)), timeout=LIST_CACHE_SECONDS)
+
+
 def requests_filtered(*, municipality: Municipality, filters: ListFilters, user=None) -> QuerySet[Request]:
     queryset = Request.objects.filter(municipality=municipality).exclude(status=Request.Status.WITHDRAWN)
     if filters.categories:
@@ -110,10 +121,41 @@ def requests_filtered(*, municipality: Municipality, filters: ListFilters, user=
 
 
 def requests_list(*, municipality: Municipality, filters: ListFilters, user=None) -> QuerySet[Request]:
+    """The public list in the chosen order; composite indexes serve each order with a category filter or without
+    (models.citizen_requests.Request.Meta.indexes)."""
     return (
         requests_filtered(municipality=municipality, filters=filters, user=user)
         .select_related("category")
         .order_by(*SORTS[filters.sort])
+    )
+
+
+# The list counts its matches up to here and then says «more than 10.000»: counting 150,000 matches costs more than
+# the page itself, and nobody reads page 501. Pages stop at the cap too, which bounds OFFSET.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most COUNT_CAP rows; `capped` says whether there were more."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+
+def requests_list_key(
+    *, municipality: Municipality, filters: ListFilters, query: str, page: str, user, language: str, zone
+) -> str:
+    """The cache key of one page of the public list's results, at the municipality's data version: per language
+    and time zone (dates), per query string (the page links repeat it) and page, and per person when logged in
+    (their «My request» ribbons and «only mine»), so that one citizen never sees another's."""
+    person = user.pk if user is not None and user.is_authenticated else None
+    return page_key(
+        "list", municipality_id=municipality.pk, parts=(language, str(zone), filters, query, page[:12], person)
     )
 
 
@@ -122,16 +164,56 @@ def _cell_size(zoom: int) -> float:
     return 360.0 / (2 ** max(0, min(zoom, 20))) / 4
 
 
+# Map clusters are cached this long at most (the data version ends them sooner); the list's results likewise.
+MAP_CACHE_SECONDS = 600
+LIST_CACHE_SECONDS = 600
+
+
 def map_pins(
     *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], zoom: int
 ) -> list[dict]:
-    """Pins for the visible area only, clustered on a grid by zoom in one GROUP BY query.
+    """Pins for the visible area, clustered on a grid by zoom: the cells that meet `bbox` (south, west, north, east
+    in degrees).
 
-    A cell with one request is a pin (code, title, status); a cell with many is a cluster (count, centre).
-    Two queries whatever the number of rows: the grouped cells, then the single pins' titles.
+    The cells are computed for the box widened to whole tiles of the zoom (so that nearby views share them) and
+    cached per municipality, filters, zoom and tile-aligned box at the municipality's data version
+    (requests_tracker.caching): a cached view costs no query. «Only mine» is personal and never cached. A cell
+    with one request is a pin (code, title, status); a cell with many is a cluster (count, centre).
     """
     south, west, north, east = bbox
     cell = _cell_size(zoom)
+    tile = cell * 4
+    aligned = (
+        math.floor(south / tile) * tile,
+        math.floor(west / tile) * tile,
+        math.ceil(north / tile) * tile,
+        math.ceil(east / tile) * tile,
+    )
+
+    def build() -> list[dict]:
+        return _map_cells(municipality=municipality, filters=filters, user=user, bbox=aligned, cell=cell)
+
+    if filters.mine:
+        cells = build()
+    else:
+        shared = replace(filters, mine=False, per_page=0, sort="")  # neither changes the pins
+        key = page_key("map", municipality_id=municipality.pk, parts=(shared, zoom, aligned))
+        cells = cached(key, build, timeout=MAP_CACHE_SECONDS)
+    rows = (math.floor(south / cell), math.floor(north / cell))
+    cols = (math.floor(west / cell), math.floor(east / cell))
+    return [
+        {key: value for key, value in pin.items() if key not in ("row", "col")}
+        for pin in cells
+        if rows[0] <= pin["row"] <= rows[1] and cols[0] <= pin["col"] <= cols[1]
+    ]
+
+
+def _map_cells(
+    *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
+) -> list[dict]:
+    """The grid cells of `cell` degrees in `bbox` in one GROUP BY query, then the single pins' titles: two queries
+    whatever the number of rows. Each pin carries its cell's `row` and `col`."""
+    south, west, north, east = bbox
     cells = (
         requests_filtered(municipality=municipality, filters=filters, user=user)
         .filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
@@ -164,6 +246,8 @@ def map_pins(
             "count": cell_row["count"],
             "lat": round(cell_row["latitude_avg"], 6),
             "lng": round(cell_row["longitude_avg"], 6),
+            "row": int(cell_row["row"]),
+            "col": int(cell_row["col"]),
         }
         single = singles.get(cell_row["first"]) if cell_row["count"] == 1 else None
         if single is not None:

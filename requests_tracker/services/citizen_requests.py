@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Department, Municipality
 from portal.services import audit_log, email_enqueue
 from requests_tracker import uploads
+from requests_tracker.caching import requests_changed
 from requests_tracker.geocoding import GeocoderUnavailable, as_decimal, first_match, municipality_area
 from requests_tracker.models import (
     Attachment,
@@ -228,6 +229,7 @@ def request_update(
         )
         if changed != 1:
             raise NotEditable(_("This request can no longer be edited: the municipality has already taken it up."))
+        requests_changed(municipality_id=citizen_request.municipality_id)
         attachments_attach(citizen_request=citizen_request, attachments=attachments, user=user)
         audit_log(
             action="requests.request.edited",
@@ -410,6 +412,7 @@ def department_assign(*, citizen_request: Request, department: Department | None
         raise RequestError(_("Choose a department of this municipality."))
     with transaction.atomic():  # the change and its audit record, or neither
         Request.objects.filter(pk=citizen_request.pk).update(department=department, updated_at=timezone.now())
+        requests_changed(municipality_id=citizen_request.municipality_id)
         audit_log(
             action="requests.request.department_assigned",
             target=citizen_request,
@@ -427,6 +430,7 @@ def category_change(*, citizen_request: Request, category: Category, clerk) -> N
         Request.objects.filter(pk=citizen_request.pk).update(
             category=category, department=category.department, updated_at=timezone.now()
         )
+        requests_changed(municipality_id=citizen_request.municipality_id)
         audit_log(
             action="requests.request.recategorised",
             target=citizen_request,
@@ -450,6 +454,7 @@ def vote_add(*, citizen_request: Request, citizen) -> bool:
         if created:
             # F(): the counter moves in the same transaction as the row, whatever other voters do at the same time.
             Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") + 1)
+            requests_changed(municipality_id=citizen_request.municipality_id)  # the list shows the votes
     return created
 
 
@@ -458,6 +463,7 @@ def vote_remove(*, citizen_request: Request, citizen) -> bool:
         deleted, _rows = Vote.objects.filter(request=citizen_request, citizen=citizen).delete()
         if deleted:
             Request.objects.filter(pk=citizen_request.pk).update(vote_count=F("vote_count") - 1)
+            requests_changed(municipality_id=citizen_request.municipality_id)
     return bool(deleted)
 
 

@@ -1,7 +1,8 @@
 """Personal data (accounts.registry): what a citizen's export holds of this app, and what erasing them does."""
 
-from django.db.models import F
+from django.db.models import F, Q
 
+from requests_tracker.caching import requests_changed
 from requests_tracker.models import Attachment, Comment, CommentSignature, ERequest, PayableItem, Request, Vote
 from requests_tracker.services.shared import attachments_delete
 
@@ -33,6 +34,11 @@ def requests_data_export(user) -> dict:
 def requests_data_erase(user) -> None:
     """Public requests stay (the municipality's record of the problem), without the reporter; votes go."""
     CommentSignature.objects.filter(user=user).delete()  # a display name is the person's own words
+    touched = Request.objects.filter(Q(reporter=user) | Q(votes__citizen=user)).values_list(
+        "municipality_id", flat=True
+    )
+    for municipality_id in set(touched):  # their lists showed «My request» and the votes
+        requests_changed(municipality_id=municipality_id)
     for request_id in Vote.objects.filter(citizen=user).values_list("request_id", flat=True):
         Request.objects.filter(pk=request_id).update(vote_count=F("vote_count") - 1)
     Vote.objects.filter(citizen=user).delete()

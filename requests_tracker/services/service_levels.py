@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Department, Municipality
 from portal.services import audit_log, email_enqueue
 from portal.working_days import working_days_add, working_days_between
+from requests_tracker.caching import requests_changed
 from requests_tracker.models import ERequest, OverdueDigest, Request, StatusChange
 from requests_tracker.services.shared import RequestError, StatusChanged, timeline_transition
 
@@ -87,6 +88,7 @@ def request_due_date_move(*, citizen_request: Request, due_date: date, reason: s
         )
         if changed != 1:
             raise StatusChanged(_("Someone else changed this request's status in the meantime. Reload and check."))
+        requests_changed(municipality_id=citizen_request.municipality_id)  # Open311 shows the reason as a note
         StatusChange.objects.create(
             request=citizen_request,
             from_status=citizen_request.status,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.errors import PortalError
 from portal.services import audit_log
 from requests_tracker import uploads
+from requests_tracker.caching import requests_changed
 from requests_tracker.models import Attachment, Request, StatusChange, private_storage
 
 
@@ -56,6 +57,8 @@ def timeline_transition(
         )
         if changed != 1:
             raise StatusChanged(_("Someone else changed this request's status in the meantime. Reload and check."))
+        if model is Request:
+            requests_changed(municipality_id=target.municipality_id)
         parent = {"request": target} if model is Request else {"erequest": target}
         StatusChange.objects.create(
             **parent,

@@ -4,15 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.caching import cached
 from portal.selectors import municipality_get
 from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.forms import CommentForm, CommentSignatureForm, ReopenForm, RequestForm
@@ -35,18 +38,32 @@ def map_context(municipality) -> dict:
 def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
     filters = selectors.ListFilters.from_query(request.GET)
-    queryset = selectors.requests_list(municipality=municipality, filters=filters, user=request.user)
-    page = Paginator(queryset, filters.per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+
+    def results() -> str:
+        queryset = selectors.requests_list(municipality=municipality, filters=filters, user=request.user)
+        page = selectors.CappedPaginator(queryset, filters.per_page).get_page(request.GET.get("page"))
+        context = {"municipality": municipality, "page": page, "query": query.urlencode()}
+        return render_to_string("requests_tracker/_list_results.html", context, request=request)
+
+    key = selectors.requests_list_key(
+        municipality=municipality,
+        filters=filters,
+        query=query.urlencode(),
+        page=request.GET.get("page", ""),
+        user=request.user,
+        language=get_language(),
+        zone=timezone.get_current_timezone(),
+    )
     return render(
         request,
         "requests_tracker/list.html",
         {
             "municipality": municipality,
             "filters": filters,
-            "page": page,
-            "categories": selectors.categories_list(municipality=municipality),
+            "results": mark_safe(cached(key, results, timeout=selectors.LIST_CACHE_SECONDS)),  # noqa: S308 - ours
+            "categories": selectors.categories_for_filters(municipality=municipality),
             "statuses": [(value, Request.Status(value).label) for value in selectors.PUBLIC_STATUSES],
             "sorts": [
                 ("-date", _("Newest first")),

@@ -152,3 +152,22 @@ def test_list_filters_sort_page_size_ribbon_and_map(page, live_server, reporter,
     assert titles == sorted(titles, reverse=True)
     page.get_by_role("link", name=re.compile("Περισσότερες λεπτομέρειες… \\(Ξεχειλισμένος")).click()
     expect(page).to_have_url(re.compile(mine.code))
+
+
+def test_list_pages_and_follows_a_clerks_change_at_once(page, live_server, reporter, neighbour, categories, clerk):
+    """The cached list as a citizen uses it: page through it by title, then see a clerk's closing at the next load."""
+    for number in range(12):
+        make_request(neighbour, categories["potholes"], title=f"Λακκούβα {number:02d}")
+    page.goto(live_server.url + "/requests/thessaloniki/?status=open&sort=title&per_page=10")
+    expect(page.get_by_text("Αιτήματα που βρέθηκαν: 12")).to_be_visible()
+    expect(page.locator(".request-card")).to_have_count(10)
+    expect(page.locator(".request-card h2").first).to_have_text("Λακκούβα 00")
+    page.get_by_role("link", name="Επόμενη").click()
+    expect(page.get_by_text("Σελίδα 2 από 2")).to_be_visible()
+    expect(page.locator(".request-card h2")).to_have_text(["Λακκούβα 10", "Λακκούβα 11"])
+
+    last = Request.objects.get(title="Λακκούβα 11")
+    services.status_change(citizen_request=last, to_status="closed", clerk=clerk, resolution="resolved")
+    page.reload()
+    expect(page.locator(".request-card h2")).to_have_text(["Λακκούβα 10"])
+    expect(page.get_by_text("Αιτήματα που βρέθηκαν: 11")).to_be_visible()
