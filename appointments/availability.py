@@ -16,16 +16,14 @@ re-checks the slot in the database (`selectors.slot_find`).
 """
 
 import logging
-import secrets
 from bisect import bisect_left
 from datetime import UTC, date, datetime, timedelta
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from appointments import selectors
 from appointments.models import Appointment, Holiday, Service, StaffMember, TimeOff, WorkingHours
+from portal.caching import cached, data_changed, data_version, data_version_key
 
 logger = logging.getLogger(__name__)
 
@@ -34,25 +32,13 @@ logger = logging.getLogger(__name__)
 ENTRY_SECONDS = 600
 
 
-def _version_key(municipality_id: int) -> str:
-    return f"appointments:availability:version:{municipality_id}"
+def _version_name(municipality_id: int) -> str:
+    return f"availability:{municipality_id}"
 
 
-def _version(municipality_id: int) -> str:
-    key = _version_key(municipality_id)
-    value = cache.get(key)
-    if value is None:
-        # A lost version (evicted, a fresh cache) is a new one: nothing stored under an older version is read.
-        cache.add(key, secrets.token_hex(8), None)
-        value = cache.get(key)
-    return value
-
-
-def _bump(municipality_id: int) -> None:
-    try:
-        cache.set(_version_key(municipality_id), secrets.token_hex(8), None)
-    except Exception:  # a cache outage must not undo or fail a booking; the entries expire on their own
-        logger.exception("availability: could not replace the version of municipality %s", municipality_id)
+def version_key(municipality_id: int) -> str:
+    """The cache key of the municipality's availability version (see portal.caching)."""
+    return data_version_key(_version_name(municipality_id))
 
 
 def availability_changed(*, municipality_id: int | None = None, clerk_id: int | None = None) -> None:
@@ -65,8 +51,7 @@ def availability_changed(*, municipality_id: int | None = None, clerk_id: int | 
         municipality_id = StaffMember.objects.filter(pk=clerk_id).values_list("municipality_id", flat=True).first()
     if municipality_id is None:
         return
-    _bump(municipality_id)
-    transaction.on_commit(lambda: _bump(municipality_id))
+    data_changed(_version_name(municipality_id), at_once=True)
 
 
 def _month_key(*, service: Service, clerk: StaffMember | None, zone, month: date) -> str:
@@ -76,7 +61,7 @@ def _month_key(*, service: Service, clerk: StaffMember | None, zone, month: date
         str(part)
         for part in (
             "appointments:availability",
-            _version(service.municipality_id),
+            data_version(_version_name(service.municipality_id)),
             service.pk,
             service.duration_minutes,
             service.interval_minutes,
@@ -92,24 +77,15 @@ def _month_key(*, service: Service, clerk: StaffMember | None, zone, month: date
 
 def _month_starts(*, service: Service, clerk: StaffMember | None, zone, month: date) -> dict[date, tuple[int, ...]]:
     """The month's free starts per local day of `zone` (POSIX seconds, ascending), from the cache or computed."""
-    try:
-        key = _month_key(service=service, clerk=clerk, zone=zone, month=month)
-        starts = cache.get(key)
-    except Exception:  # the cache is down: the page is computed, slower but right
-        logger.exception("availability: the cache could not be read")
-        key, starts = None, None
-    if starts is None:
+
+    def compute() -> dict[date, tuple[int, ...]]:
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         days = selectors.free_starts_by_local_day(
             service=service, zone=zone, day_from=month, day_to=month_end, clerk=clerk
         )
-        starts = {day: tuple(int(start.timestamp()) for start in day_starts) for day, day_starts in days.items()}
-        if key is not None:
-            try:
-                cache.set(key, starts, ENTRY_SECONDS)
-            except Exception:
-                logger.exception("availability: the cache could not be written")
-    return starts
+        return {day: tuple(int(start.timestamp()) for start in day_starts) for day, day_starts in days.items()}
+
+    return cached(_month_key(service=service, clerk=clerk, zone=zone, month=month), compute, timeout=ENTRY_SECONDS)
 
 
 def month_availability(

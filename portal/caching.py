@@ -10,6 +10,7 @@ flushed cache), the time it was first asked for: never older than the data, so i
 Last-Modified time.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,19 +23,33 @@ MUNICIPALITIES_VERSION = "municipalities"
 # Versions are kept until the cache is flushed or evicts them; entries keyed by them expire on their own.
 _PREFIX = "data-version:"
 
+logger = logging.getLogger(__name__)
+
 
 def _now() -> int:
     return time.time_ns() // 1000
 
 
+def data_version_key(name: str) -> str:
+    """The cache key under which the version of `name` is kept (tests and other processes read it there)."""
+    return _PREFIX + name
+
+
 def data_version(name: str) -> int:
-    """The current version of the data called `name` (e.g. "municipalities", "requests:12"), in microseconds."""
-    key = _PREFIX + name
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _now(), timeout=None)  # another process may have set one first: theirs wins
-        version = cache.get(key) or _now()
-    return version
+    """The current version of the data called `name` (e.g. "municipalities", "requests:12"), in microseconds.
+
+    With the cache down, a version never seen before: nothing cached is read, so nothing stale is shown.
+    """
+    key = data_version_key(name)
+    try:
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, _now(), timeout=None)  # another process may have set one first: theirs wins
+            version = cache.get(key) or _now()
+        return version
+    except Exception:  # a cache outage makes pages slower, never wrong nor failed
+        logger.exception("caching: the version of %s could not be read", name)
+        return _now()
 
 
 def data_version_time(version: int) -> datetime:
@@ -42,24 +57,40 @@ def data_version_time(version: int) -> datetime:
     return datetime.fromtimestamp(version / 1_000_000, tz=UTC)
 
 
-def data_changed(name: str) -> None:
+def data_changed(name: str, *, at_once: bool = False) -> None:
     """Moves the version of `name` when the current transaction commits (at once outside one).
 
-    Always forwards, by at least one, even when two processes change the data within the same microsecond.
+    Always forwards, by at least one, even when two processes change the data within the same microsecond. With
+    `at_once` it also moves now, so that the transaction's own later reads miss what was cached before; the move
+    on commit is the one that matters, since a page built between the two may have read the old rows. A cache
+    outage is logged and never fails the change: entries keyed by versions expire on their own.
     """
 
     def bump() -> None:
-        key = _PREFIX + name
-        cache.set(key, max(_now(), (cache.get(key) or 0) + 1), timeout=None)
+        key = data_version_key(name)
+        try:
+            cache.set(key, max(_now(), (cache.get(key) or 0) + 1), timeout=None)
+        except Exception:
+            logger.exception("caching: the version of %s could not be moved", name)
 
+    if at_once:
+        bump()
     transaction.on_commit(bump)
 
 
 def cached(key: str, build: Callable[[], object], *, timeout: int | None) -> object:
     """`build()`'s value, kept under `key` for `timeout` seconds (None: until evicted). `key` must name every
-    input of `build`, the data version included; nothing personal unless the key names the person."""
-    value = cache.get(key)
+    input of `build`, the data version included; nothing personal unless the key names the person. With the cache
+    down, `build()` every time (slower, still right)."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.exception("caching: %s could not be read", key)
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value, timeout=timeout)
+        try:
+            cache.set(key, value, timeout=timeout)
+        except Exception:
+            logger.exception("caching: %s could not be written", key)
     return value

@@ -97,10 +97,10 @@ def test_a_booking_marked_attended_no_longer_blocks_a_past_time(service, clerk, 
     # Marking needs a started booking: the time is in the past and stays unbookable either way, but the
     # version is replaced all the same (a booking's status is part of availability).
     booking = book(service, verified, at(TUESDAY, 10))
-    before = cache.get(availability._version_key(service.municipality_id))
+    before = cache.get(availability.version_key(service.municipality_id))
     with time_machine.travel(at(TUESDAY, 10, 5), tick=False):
         assert services.appointment_mark(appointment=booking, status=Appointment.Status.ATTENDED, actor=clerk.user)
-    assert cache.get(availability._version_key(service.municipality_id)) != before
+    assert cache.get(availability.version_key(service.municipality_id)) != before
 
 
 def test_time_off_closes_its_hours(service, clerk):
@@ -302,7 +302,7 @@ def test_two_processes_see_the_version_replaced_on_commit(service, clerk, verifi
     from django.core.cache import cache as this_process
 
     other_process = RedisCache(REDIS, {"KEY_PREFIX": "test-availability"})
-    key = availability._version_key(service.municipality_id)
+    key = availability.version_key(service.municipality_id)
     try:
         assert times(service) == ALL_DAY
         version = other_process.get(key)
