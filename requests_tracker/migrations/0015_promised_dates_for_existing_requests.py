@@ -3,36 +3,39 @@ target in working days from the local day of filing (Greek public holidays skipp
 are not known here, since the core's calendar asks the apps for them), and the 80 % reminder day. Open requests
 already past that date show as overdue, as they are."""
 
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from django.db import migrations
+from django.db.models.functions import TruncDate
 
 from portal.working_days import working_days_add
 
 REMINDER_SHARE = 0.8
-BATCH = 2000
 
 
 def promise(apps, schema_editor):
+    # Requests of one category filed on one local day get the same dates: one UPDATE per such pair (served by the
+    # category + date index), not a Python loop over every request.
+    Municipality = apps.get_model("portal", "Municipality")
     Request = apps.get_model("requests_tracker", "Request")
-    rows = (
-        Request.objects.filter(due_date=None)
-        .exclude(status="withdrawn")
-        .select_related("category", "municipality")
-        .only("pk", "created_at", "category__target_working_days", "municipality__time_zone")
-    )
-    changed = []
-    for request in rows.iterator(chunk_size=BATCH):
-        zone = ZoneInfo(getattr(request.municipality, "time_zone", "") or "Europe/Athens")
-        start = request.created_at.astimezone(zone).date()
-        target = request.category.target_working_days
-        request.due_date = working_days_add(start, target)
-        request.remind_on = working_days_add(start, min(max(1, int(target * REMINDER_SHARE)), target))
-        changed.append(request)
-        if len(changed) == BATCH:
-            Request.objects.bulk_update(changed, ["due_date", "remind_on"])
-            changed = []
-    Request.objects.bulk_update(changed, ["due_date", "remind_on"])
+    for municipality in Municipality.objects.all():
+        zone = ZoneInfo(getattr(municipality, "time_zone", "") or "Europe/Athens")
+        pending = Request.objects.filter(municipality=municipality, due_date=None).exclude(status="withdrawn")
+        pairs = (
+            pending.annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values_list("category_id", "category__target_working_days", "day")
+            .distinct()
+        )
+        for category_id, target, day in list(pairs):
+            start = datetime.combine(day, dtime.min, tzinfo=zone)
+            pending.filter(
+                category_id=category_id, created_at__gte=start, created_at__lt=start + timedelta(days=1)
+            ).update(
+                due_date=working_days_add(day, target),
+                remind_on=working_days_add(day, min(max(1, int(target * REMINDER_SHARE)), target)),
+            )
 
 
 class Migration(migrations.Migration):
