@@ -34,7 +34,7 @@ def test_unexpected_error_page(client, db, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("portal.views.selectors.municipalities_list", broken)
+    monkeypatch.setattr("portal.views.selectors.municipalities_lazy", broken)
     client.raise_request_exception = False
     response = client.get("/en/")
     assert response.status_code == 500
