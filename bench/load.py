@@ -459,6 +459,9 @@ def main(argv=None) -> int:
         harness.manage(env, "migrate", "--noinput")
         harness.manage(env, "load_demo")
         harness.manage(env, "collectstatic", "--noinput", "--verbosity=0")
+    elif not (harness.BASE_DIR / ".data" / "staticfiles" / "staticfiles.json").exists():
+        # Without the manifest every page would be a 500 (a fresh clone, or `.data` removed): collect even then.
+        harness.manage(env, "collectstatic", "--noinput", "--verbosity=0")
     env["DJANGO_ALLOWED_HOSTS"] = f"{harness.HOST},testserver"
     setup_django(env)
     facts, loading = data_ensure(args.requests, args.bookings)
