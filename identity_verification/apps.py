@@ -9,20 +9,21 @@ class IdentityVerificationConfig(AppConfig):
     def ready(self):
         from accounts.registry import PersonalDataSection, register_personal_data
         from accounts.roles import register_staff_role
-        from identity_verification import services
+        from identity_verification import services, statistics
         from identity_verification.demo import demo_load
         from identity_verification.roles import VERIFICATION_OFFICE
         from identity_verification.selectors import case_file_items
-        from portal.registry import CaseFileSection, register_case_file_section, register_demo_loader
-
-        register_staff_role(app_label=self.label, role=VERIFICATION_OFFICE)
-        from identity_verification import statistics
         from portal.registry import (
+            CaseFileSection,
             DeadlineSource,
             StatisticsSection,
+            register_case_file_section,
             register_deadline_source,
+            register_demo_loader,
             register_statistics_section,
         )
+
+        register_staff_role(app_label=self.label, role=VERIFICATION_OFFICE)
 
         register_statistics_section(
             StatisticsSection(
