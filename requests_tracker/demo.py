@@ -2,7 +2,7 @@
 their promised dates, first answers and closings, three reopened) and four months of e-requests; Chania's e-requests."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -211,6 +211,7 @@ def _service_levels(municipality) -> int:
     if not rows:
         return 0
     zone = municipality.zone
+    today = timezone.localdate(timezone.now(), zone)
     first_day = min(timezone.localdate(row.created_at, zone) for row in rows)
     extra = local_holidays(municipality_id=municipality.pk, first=first_day, last=first_day + timedelta(days=400))
 
@@ -224,6 +225,8 @@ def _service_levels(municipality) -> int:
         row.due_date = working_days_add(filed, row.category.target_working_days, extra=extra)
         reminder = max(1, int(row.category.target_working_days * REMINDER_SHARE))
         row.remind_on = working_days_add(filed, reminder, extra=extra)
+        if row.remind_on < today:  # the beat reminded the department then: the first beat sends no backlog of them
+            row.reminded_at = datetime.combine(row.remind_on, time(8, 0), tzinfo=zone)
         answer = min(
             (step.created_at for step in row.timeline.all() if step.from_status == Request.Status.REGISTERED),
             default=None,
@@ -234,7 +237,14 @@ def _service_levels(municipality) -> int:
             row.closing_working_days = days(row, row.closed_at)
     Request.objects.bulk_update(
         rows,
-        ["due_date", "remind_on", "first_answered_at", "first_answer_working_days", "closing_working_days"],
+        [
+            "due_date",
+            "remind_on",
+            "reminded_at",
+            "first_answered_at",
+            "first_answer_working_days",
+            "closing_working_days",
+        ],
         batch_size=500,
     )
     return len(rows)
