@@ -109,7 +109,9 @@ def test_the_cached_page_moves_with_each_refresh(small_fixture, thessaloniki, re
     assert "42.0 hours" in client.get("/en/dimos/thessaloniki/statistics/").content.decode()
 
 
-def test_only_plain_anonymous_views_get_the_cached_copy(small_fixture, thessaloniki, reporter, client):
+def test_only_plain_anonymous_views_get_the_cached_copy(
+    small_fixture, thessaloniki, reporter, client, django_assert_max_num_queries
+):
     statistics.requests_statistics_refresh(municipality=thessaloniki)
     anonymous = client.get("/dimos/thessaloniki/statistics/").content.decode()
     assert "Αποσύνδεση" not in anonymous
@@ -120,3 +122,7 @@ def test_only_plain_anonymous_views_get_the_cached_copy(small_fixture, thessalon
     assert "Αποσύνδεση" not in client.get("/dimos/thessaloniki/statistics/").content.decode()
     assert "zz-query" in client.get("/dimos/thessaloniki/statistics/?zz-query=1").content.decode()  # the footer's
     assert "zz-query" not in client.get("/dimos/thessaloniki/statistics/").content.decode()  # built, never stored
+    client.cookies["messages"] = "a message waits for this visitor"
+    with django_assert_max_num_queries(1) as built:  # the page is built for them (the municipality's query)
+        client.get("/dimos/thessaloniki/statistics/")
+    assert len(built) == 1
