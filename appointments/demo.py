@@ -1,5 +1,7 @@
-"""Demo data: Chania's Building Service with the guide's three services, three clerks and a few bookings."""
+"""Demo data: Chania's Building Service with the guide's three services, three clerks and a few bookings; two services
+of Thessaloniki with four months of past bookings (for its statistics)."""
 
+import random
 from datetime import UTC, datetime, time, timedelta
 
 from django.utils import timezone
@@ -9,6 +11,7 @@ from appointments import selectors, services
 from appointments.holidays import greek_holidays
 from appointments.models import Appointment, Holiday, Mode, Service, StaffMember, WorkingHours, new_token, token_hash
 from portal.models import Department, Municipality
+from portal.working_days import is_working_day
 
 CLERK_PASSWORD = "demo-clerk-2026"  # noqa: S105 - a published demo login
 LOCATION = ("Υπηρεσία Δόμησης, Κυδωνίας 29, Χανιά", "Building Service, Kydonias 29, Chania")  # demo placeholder
@@ -46,6 +49,7 @@ CLERKS = [
 
 
 def demo_load(say) -> None:
+    _thessaloniki(say)
     chania = Municipality.objects.filter(slug="chania").first()
     department = Department.objects.filter(municipality=chania, name_el="Υπηρεσία Δόμησης").first()
     if chania is None or department is None:
@@ -167,3 +171,124 @@ def _past_bookings(service_list, citizen, now) -> None:
             manage_token_hash=token_hash(new_token()),
         )
         placed += 1
+
+
+# --- Thessaloniki: two services with a clerk each and four months of past bookings, for its statistics page.
+# (department, Greek, English, clerk's username, clerk's name)
+THESSALONIKI_SERVICES = [
+    (
+        "Διεύθυνση Πρασίνου",
+        "Άδειες κοπής και κλαδέματος δέντρων σε ιδιωτικούς χώρους",
+        "Permits to fell or prune trees on private land",
+        "clerk.parks",
+        "Αγγελική Παπαθανασίου",
+    ),
+    (
+        "Διεύθυνση Οδοποιίας",
+        "Άδειες τομής οδοστρώματος και πεζοδρομίου",
+        "Permits to dig up a road or pavement",
+        "clerk.roads",
+        "Θεόδωρος Μελετίου",
+    ),
+]
+HISTORY_DAYS = 120
+HISTORY_TIMES = [time(9, 0), time(10, 0), time(11, 30), time(12, 30)]
+HISTORY_SUBJECTS = ["Αίτηση για άδεια", "Συμπληρωματικά δικαιολογητικά", "Πορεία της αίτησης μου"]
+
+
+def _thessaloniki(say) -> None:
+    """Services, clerks and past bookings of Thessaloniki; the bookings are written once (dates relative to now)."""
+    thessaloniki = Municipality.objects.filter(slug="thessaloniki").first()
+    if thessaloniki is None:
+        return
+    service_list = []
+    for department_name, name_el, name_en, username, full_name in THESSALONIKI_SERVICES:
+        department = Department.objects.filter(municipality=thessaloniki, name_el=department_name).first()
+        if department is None:
+            continue
+        service, _created = Service.objects.update_or_create(
+            municipality=thessaloniki,
+            name_el=name_el,
+            defaults={
+                "department": department,
+                "name_en": name_en,
+                "modes": [Mode.IN_PERSON, Mode.VIDEO],
+                "duration_minutes": 30,
+                "interval_minutes": 30,
+                "minimum_notice_hours": 24,
+                "horizon_days": 45,
+                "location_el": f"{department_name}, Βασιλέως Γεωργίου Α΄ 1, Θεσσαλονίκη",
+                "location_en": f"{department.name_en or department_name}, Vasileos Georgiou A 1, Thessaloniki",
+            },
+        )
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "email": f"{username}@example.gr",
+                "municipality": thessaloniki,
+                "is_staff": True,
+            },
+        )
+        if created:
+            user.set_password(CLERK_PASSWORD)
+            user.save()
+            user.departments.add(department)
+        staff, _created = StaffMember.objects.get_or_create(user=user, defaults={"municipality": thessaloniki})
+        staff.services.add(service)
+        if not staff.working_hours.exists():
+            for weekday in range(5):
+                WorkingHours.objects.create(staff=staff, weekday=weekday, start=time(8, 30), end=time(13, 30))
+        service_list.append((service, staff))
+        say(f"  appointments clerk (Thessaloniki)  {username} / {CLERK_PASSWORD}")
+    if Appointment.objects.filter(service__municipality=thessaloniki).exists():
+        return
+    citizens = list(User.objects.filter(municipality=thessaloniki, is_staff=False).order_by("username")[:20])
+    _history(service_list, citizens, timezone.now())
+    count = Appointment.objects.filter(service__municipality=thessaloniki).count()
+    say(f"  {count} past bookings in Thessaloniki (their statistics)")
+
+
+def _history(service_list, citizens, now) -> None:
+    """Past bookings on working days: most attended, some cancelled, some missed («Δεν προσήλθε»)."""
+    rng = random.Random(30)  # noqa: S311 - demo data, deterministic
+    rows = []
+    for index, (service, staff) in enumerate(service_list):
+        zone = service.municipality.zone
+        today = now.astimezone(zone).date()
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            day = today - timedelta(days=days_ago)
+            if not is_working_day(day) or rng.random() < 0.5:
+                continue
+            for slot in rng.sample(HISTORY_TIMES, rng.randint(1, 2)):
+                start = datetime.combine(day, slot, tzinfo=zone).astimezone(UTC)
+                citizen = rng.choice(citizens) if citizens else None
+                status = rng.choices(
+                    [Appointment.Status.ATTENDED, Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW],
+                    weights=[7, 2, 1],
+                )[0]
+                cancelled = status == Appointment.Status.CANCELLED
+                rows.append(
+                    Appointment(
+                        code=f"TH{index + 1}{day:%y%m%d}{slot:%H%M}",
+                        service=service,
+                        clerk=staff,
+                        citizen=citizen,
+                        mode=Mode.IN_PERSON,
+                        start=start,
+                        end=start + service.duration,
+                        blocked_start=start,
+                        blocked_end=start + service.duration,
+                        status=status,
+                        full_name=citizen.full_name if citizen else "Πολίτης επίδειξης",
+                        email=citizen.email if citizen else "citizen@example.gr",
+                        mobile_phone="+306912345678",
+                        subject=rng.choice(HISTORY_SUBJECTS),
+                        consent_at=start - timedelta(days=5),
+                        cancelled_at=start - timedelta(days=1) if cancelled else None,
+                        cancelled_by=citizen if cancelled else None,
+                        cancel_reason="Δεν μπορώ να έρθω." if cancelled else "",
+                        manage_token_hash=token_hash(new_token()),
+                    )
+                )
+    Appointment.objects.bulk_create(rows)

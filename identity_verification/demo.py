@@ -1,10 +1,12 @@
-"""Demo data for `manage.py load_demo`: Chania's offices, a clerk of the verification office and citizens waiting."""
+"""Demo data for `manage.py load_demo`: Chania's offices, a clerk of the verification office and citizens waiting;
+Thessaloniki's decided verifications (for its statistics)."""
 
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
+from stdnum.gr import vat as gr_vat
 
 from accounts.demo import CHANIA_CLERK
 from accounts.models import User
@@ -46,6 +48,7 @@ PENDING_CITIZENS = [
 
 
 def demo_load(say) -> None:
+    _thessaloniki_history(say)
     chania = Municipality.objects.filter(slug="chania").first()
     if chania is None:
         return
@@ -114,6 +117,64 @@ def demo_load(say) -> None:
             )
         late = " (decision overdue)" if hours_ago > 48 else ""
         say(f"  citizen awaiting verification{late}  {username} / {CITIZEN_PASSWORD}")
+
+
+# Thessaloniki's past verifications, for its statistics page: citizens who sent their documents over the last months
+# and were decided (most within the 48 hours, a few later, two rejected). No published logins: unusable passwords.
+# (username, full name, days ago the documents came in, hours to the decision, rejection reason or "")
+THESSALONIKI_DECIDED = [
+    ("thess.verified01", "Αθανάσιος Γεωργίου", 118, 20, ""),
+    ("thess.verified02", "Μαρίνα Ιωαννίδου", 101, 30, ""),
+    ("thess.verified03", "Στέλιος Καραγιάννης", 87, 70, ""),
+    ("thess.verified04", "Χρυσούλα Νικολαΐδου", 74, 6, ""),
+    ("thess.verified05", "Παναγιώτης Αλεξίου", 61, 44, "Η φωτογραφία της ταυτότητας δεν διαβάζεται."),
+    ("thess.verified06", "Ευαγγελία Τσολάκη", 45, 26, ""),
+    ("thess.verified07", "Κωνσταντίνος Ζαχαρίου", 33, 95, ""),
+    ("thess.verified08", "Δέσποινα Μιχαηλίδου", 20, 12, ""),
+    ("thess.verified09", "Ηλίας Πετρίδης", 9, 40, "Ο ΑΦΜ δεν αντιστοιχεί στο έγγραφο."),
+    ("thess.verified10", "Σοφία Χατζηπαύλου", 4, 3, ""),
+]
+
+
+def _thessaloniki_history(say) -> None:
+    """Decided verification cases in Thessaloniki (dates relative to now); created once, whatever runs again."""
+    thessaloniki = Municipality.objects.filter(slug="thessaloniki").first()
+    if thessaloniki is None:
+        return
+    now = timezone.now()
+    for number, (username, full_name, days_ago, hours, reason) in enumerate(THESSALONIKI_DECIDED, start=1):
+        if User.objects.filter(username=username).exists():
+            continue
+        afm = f"1{number:07d}" + gr_vat.calc_check_digit(f"1{number:07d}")  # a well-formed ΑΦΜ
+        received = now - timedelta(days=days_ago, hours=3)
+        decided = received + timedelta(hours=hours)
+        approved = not reason
+        citizen = User.objects.create(
+            username=username,
+            full_name=full_name,
+            email=f"{username}@example.gr",
+            municipality=thessaloniki,
+            afm=afm if approved else "",
+            privacy_consent_at=received - timedelta(days=1),
+            privacy_policy_version=settings.PRIVACY_POLICY_VERSION,
+            identity_verified_at=decided if approved else None,
+            identity_verification_method=VerificationCase.Method.BY_POST if approved else "",
+        )
+        citizen.set_unusable_password()
+        citizen.save(update_fields=["password"])
+        VerificationCase.objects.create(
+            citizen=citizen,
+            municipality=thessaloniki,
+            method=VerificationCase.Method.BY_POST,
+            afm=afm,
+            status=VerificationCase.Status.APPROVED if approved else VerificationCase.Status.REJECTED,
+            rejection_reason=reason,
+            submitted_at=received - timedelta(days=2),
+            documents_received_at=received,
+            decided_at=decided,
+        )
+    decided = VerificationCase.objects.filter(municipality=thessaloniki, decided_at__isnull=False).count()
+    say(f"  {decided} decided identity verifications in Thessaloniki (their statistics)")
 
 
 def _user(username: str, password: str, **fields) -> User:

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # The version of everything the home page shows of the municipalities (moved by portal.apps' signal receivers).
 MUNICIPALITIES_VERSION = "municipalities"
@@ -94,3 +97,51 @@ def cached(key: str, build: Callable[[], object], *, timeout: int | None) -> obj
         except Exception:
             logger.exception("caching: %s could not be written", key)
     return value
+
+
+def _plain_anonymous(request) -> bool:
+    """A GET without a query string from someone with no session and no pending messages: nothing on the page can
+    be theirs but the language and the time zone, which the page's key names. (No session cookie means no login,
+    and no query to find that out.)"""
+    from django.conf import settings
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def anonymous_page(request, *, key: str, versions: list[str], build: Callable[[], HttpResponse], timeout: int):
+    """The whole response to anonymous visitors from the cache, while the data `versions` name have not moved.
+
+    `key` names the page (e.g. "statistics:chania"); the entry is per language and time zone (the footer names the
+    zone) and stores the versions it was built from, so one `get_many` (a single Redis round trip, no database
+    query) reads the page and the current versions together. Anyone else (a session, messages, a query string),
+    a cache outage, or a built response that is not a plain 200 gets `build()` as it is. The response varies on
+    Cookie, like the personal one, so that no shared cache hands the anonymous copy to a logged-in visitor.
+    """
+    if not _plain_anonymous(request):
+        return build()
+    entry_key = f"page:{key}:{translation.get_language()}:{getattr(request, 'time_zone', '')}"
+    names = [data_version_key(name) for name in versions]
+    try:
+        found = cache.get_many([entry_key, *names])
+    except Exception:
+        logger.exception("caching: %s could not be read", entry_key)
+        return build()
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == [found.get(name) for name in names]:
+        response = HttpResponse(entry[1], content_type=entry[2])
+        patch_vary_headers(response, ("Cookie",))
+        return response
+    built_from = [data_version(name) for name in versions]  # read before the data `build` reads
+    response = build()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        try:
+            cache.set(entry_key, (built_from, response.content, response["Content-Type"]), timeout=timeout)
+        except Exception:
+            logger.exception("caching: %s could not be written", entry_key)
+    return response

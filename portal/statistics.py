@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Aggregate, FloatField
 
+from portal.caching import data_changed
 from portal.registry import StatisticsSection, statistics_sections
 
 CACHE_SECONDS = 3600
@@ -42,6 +43,18 @@ class StatisticsFilters:
     date_to: date | None = None
 
 
+def statistics_version(slug: str) -> str:
+    """The name of the data version of a municipality's public statistics page (by slug: the page's cached copy is
+    found without reading the municipality), moved by every refresh of its figures."""
+    return f"statistics:{slug}"
+
+
+def statistics_changed(*, municipality) -> None:
+    """New figures are in the cache: the page's cached copies are out of date. At once, since the cache was written
+    at once (the beat task runs outside a transaction; a caller inside one moves it again on commit)."""
+    data_changed(statistics_version(municipality.slug), at_once=True)
+
+
 def share(part: int, whole: int) -> float | None:
     """part / whole, or None when there is nothing to divide (shown as «—», written empty in the files)."""
     return part / whole if whole else None
@@ -62,8 +75,10 @@ def section_figures(*, section: StatisticsSection, municipality, filters: Statis
 
 
 def section_refresh(*, section: StatisticsSection, municipality) -> dict:
+    """Recompute one section of one municipality into the cache, and move the page's version; returns the figures."""
     figures = section.compute(municipality, None)
     cache.set(_cache_key(section, municipality), figures, CACHE_SECONDS * 2)
+    statistics_changed(municipality=municipality)
     return figures
 
 

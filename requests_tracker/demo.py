@@ -1,7 +1,8 @@
-"""Demo data for `manage.py load_demo`: Thessaloniki's categories, a clerk, citizens and 200 requests on the map."""
+"""Demo data for `manage.py load_demo`: Thessaloniki's categories, a clerk, citizens and 200 requests on the map (with
+their promised dates, first answers and closings, three reopened) and four months of e-requests; Chania's e-requests."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -11,8 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import group_ensure
 from portal.models import Department, Municipality
+from portal.registry import local_holidays
+from portal.working_days import working_days_add, working_days_between
 from requests_tracker.models import Category, Comment, Request, StatusChange, Vote, code_generate, code_prefix
 from requests_tracker.roles import EREQUESTS_OFFICE, REQUESTS_OFFICE
+from requests_tracker.services.service_levels import REMINDER_SHARE
 
 CLERK = ("clerk.thessaloniki", "demo-clerk-2026")  # a published demo login
 CITIZEN_PASSWORD = "demo-citizen-2026"  # noqa: S105 - a published demo login
@@ -63,6 +67,8 @@ def demo_load(say) -> None:
         say(f"  citizen (Thessaloniki)  {username} / {CITIZEN_PASSWORD}")
     if not Request.objects.filter(municipality=thessaloniki).exists():
         _requests(thessaloniki, categories, citizens, clerk)
+    _service_levels(thessaloniki)
+    _thessaloniki_erequests(thessaloniki, say)
     say(f"  {Request.objects.filter(municipality=thessaloniki).count()} citizen requests in Thessaloniki")
 
 
@@ -88,6 +94,7 @@ def _categories(municipality) -> list[Category]:
 
 def _requests(municipality, categories, citizens, clerk) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data, deterministic: the same demo every time
+    pace_rng = random.Random(16)  # noqa: S311 - the same
     now = timezone.now()
     statuses = list(Request.WORKFLOW)
     centre_lat, centre_lng = float(municipality.map_center_latitude), float(municipality.map_center_longitude)
@@ -97,9 +104,12 @@ def _requests(municipality, categories, citizens, clerk) -> None:
         status = rng.choices(statuses, weights=[4, 3, 3, 5])[0]
         created = now - timedelta(days=rng.uniform(0, 120), minutes=rng.randint(0, 600))
         path = statuses[: statuses.index(status) + 1]
+        # About one request in four is handled slowly, so that the statistics show late closings beside timely ones
+        # (a second generator, so that the first draws what it always drew).
+        pace = pace_rng.choice([1, 1, 1, 3.5])
         times, moment = [], created
         for index in range(len(path)):
-            moment = min(moment + timedelta(days=rng.uniform(0.5, 4) if index else 0), now)
+            moment = min(moment + timedelta(days=rng.uniform(0.5, 4) * pace if index else 0), now)
             times.append(moment)
         resolution = rng.choice(["resolved", "resolved", "resolved", "not_resolved", "not_responsible"])
         requests.append(
@@ -122,19 +132,22 @@ def _requests(municipality, categories, citizens, clerk) -> None:
                 closed_at=times[-1] if status == "closed" else None,
             )
         )
-        steps_of.append(list(zip(path, times, strict=True)))
+        steps_of.append([(status, moment, "") for status, moment in zip(path, times, strict=True)])
+    _reopen(requests, steps_of, now=now, rng=pace_rng)
     Request.objects.bulk_create(requests)
     changes, votes, comments = [], [], []
     for citizen_request, steps in zip(requests, steps_of, strict=True):
         previous = ""
-        for status, moment in steps:
+        for status, moment, note in steps:
+            by_citizen = not previous or note  # the filing, and «Δεν διορθώθηκε»
             changes.append(
                 StatusChange(
                     request=citizen_request,
                     from_status=previous,
                     to_status=status,
                     resolution=citizen_request.resolution if status == "closed" else "",
-                    changed_by=citizen_request.reporter if not previous else clerk,
+                    changed_by=citizen_request.reporter if by_citizen else clerk,
+                    note=note,
                     created_at=moment,
                 )
             )
@@ -161,6 +174,82 @@ def _requests(municipality, categories, citizens, clerk) -> None:
     Request.objects.bulk_update(requests, ["vote_count", "comment_count"])
 
 
+REOPENED = 3
+REOPEN_NOTE = "Δεν διορθώθηκε: το πρόβλημα παραμένει."
+
+
+def _reopen(requests: list[Request], steps_of: list[list], *, now, rng: random.Random) -> None:
+    """«Δεν διορθώθηκε» on a few requests closed at least four days ago: the reporter reopens each two days after
+    its closing; the first is closed again two days later, the others stay in progress."""
+    closed = [
+        index
+        for index, row in enumerate(requests)
+        if row.status == Request.Status.CLOSED and row.closed_at <= now - timedelta(days=4)
+    ]
+    for order, index in enumerate(sorted(rng.sample(closed, min(REOPENED, len(closed))))):
+        row, steps = requests[index], steps_of[index]
+        reopened = row.closed_at + timedelta(days=2)
+        steps.append((Request.Status.IN_PROGRESS, reopened, REOPEN_NOTE))
+        row.reopen_count = 1
+        if order == 0:
+            row.closed_at = min(reopened + timedelta(days=2), now)
+            steps.append((Request.Status.CLOSED, row.closed_at, ""))
+        else:
+            row.status, row.resolution, row.closed_at = Request.Status.IN_PROGRESS, "", None
+        row.updated_at = steps[-1][1]
+
+
+def _service_levels(municipality) -> int:
+    """The promised dates and the statistics' working days of the municipality's requests that have none yet,
+    from their timelines, as the services write them when things happen (bulk-created rows skip the services).
+    Returns how many requests it filled; a second run fills none."""
+    rows = list(
+        Request.objects.filter(municipality=municipality, due_date=None)
+        .select_related("category")
+        .prefetch_related("timeline")
+    )
+    if not rows:
+        return 0
+    zone = municipality.zone
+    today = timezone.localdate(timezone.now(), zone)
+    first_day = min(timezone.localdate(row.created_at, zone) for row in rows)
+    extra = local_holidays(municipality_id=municipality.pk, first=first_day, last=first_day + timedelta(days=400))
+
+    def days(row, moment):
+        return working_days_between(
+            timezone.localdate(row.created_at, zone), timezone.localdate(moment, zone), extra=extra
+        )
+
+    for row in rows:
+        filed = timezone.localdate(row.created_at, zone)
+        row.due_date = working_days_add(filed, row.category.target_working_days, extra=extra)
+        reminder = max(1, int(row.category.target_working_days * REMINDER_SHARE))
+        row.remind_on = working_days_add(filed, reminder, extra=extra)
+        if row.remind_on < today:  # the beat reminded the department then: the first beat sends no backlog of them
+            row.reminded_at = datetime.combine(row.remind_on, time(8, 0), tzinfo=zone)
+        answer = min(
+            (step.created_at for step in row.timeline.all() if step.from_status == Request.Status.REGISTERED),
+            default=None,
+        )
+        if answer is not None:
+            row.first_answered_at, row.first_answer_working_days = answer, days(row, answer)
+        if row.closed_at is not None:
+            row.closing_working_days = days(row, row.closed_at)
+    Request.objects.bulk_update(
+        rows,
+        [
+            "due_date",
+            "remind_on",
+            "reminded_at",
+            "first_answered_at",
+            "first_answer_working_days",
+            "closing_working_days",
+        ],
+        batch_size=500,
+    )
+    return len(rows)
+
+
 def _user(username: str, password: str, **fields) -> User:
     fields.setdefault("email", f"{username}@example.gr")
     user, created = User.objects.update_or_create(username=username, defaults=fields)
@@ -168,6 +257,118 @@ def _user(username: str, password: str, **fields) -> User:
         user.password = make_password(password)
         user.save(update_fields=["password"])
     return user
+
+
+# --- E-requests in Thessaloniki: past applications by its verified citizens, for the statistics page.
+THESSALONIKI_EREQUEST_TYPES = [
+    ("Διεύθυνση Καθαριότητας", "Βεβαίωση καθαρισμού οικοπέδου", "Certificate that a plot has been cleared", 20),
+    ("Διεύθυνση Πρασίνου", "Άδεια κοπής δέντρου σε ιδιωτικό χώρο", "Permit to fell a tree on private land", 30),
+    ("Διεύθυνση Οδοποιίας", "Βεβαίωση αποκατάστασης τομής", "Certificate that a road excavation was restored", 15),
+]
+THESSALONIKI_EREQUESTS = 36
+PICKUP = ("Κέντρο Εξυπηρέτησης Δημοτών, Βασιλέως Γεωργίου Α΄ 1", "Δευτέρα–Παρασκευή 08:00–14:00")
+
+
+def _thessaloniki_erequests(municipality, say) -> None:
+    """E-requests of the last four months (dates relative to now), numbered in the protocol in date order: most
+    answered (ready for pick-up, then collected) within the legal deadline, some late, a few rejected, a few open.
+    Written once: nothing is added while the municipality has any e-request."""
+    from requests_tracker.models import ERequest, ERequestType, ProtocolCounter
+    from requests_tracker.services.erequests import erequest_due_date
+
+    types = []
+    for position, (department_name, name_el, name_en, days) in enumerate(THESSALONIKI_EREQUEST_TYPES):
+        department = Department.objects.filter(municipality=municipality, name_el=department_name).first()
+        if department is None:
+            continue
+        erequest_type, _created = ERequestType.objects.update_or_create(
+            municipality=municipality,
+            name_el=name_el,
+            defaults={
+                "name_en": name_en,
+                "department": department,
+                "response_days": days,
+                "required_attachments": 1,
+                "position": position,
+            },
+        )
+        types.append(erequest_type)
+    citizens = list(
+        User.objects.filter(municipality=municipality, identity_verified_at__isnull=False).order_by("username")
+    )
+    if not types or not citizens or ERequest.objects.filter(municipality=municipality).exists():
+        return
+    rng = random.Random(45)  # noqa: S311 - demo data, deterministic
+    now = timezone.now()
+    zone = municipality.zone
+    filed_times = sorted(
+        now - timedelta(days=rng.uniform(1, 120), hours=rng.uniform(0, 6)) for _ in range(THESSALONIKI_EREQUESTS)
+    )
+    steps_of, rows = [], []
+    for filed in filed_times:
+        erequest_type = rng.choice(types)
+        protocol_date = timezone.localdate(filed, zone)
+        counter, _created = ProtocolCounter.objects.select_for_update().get_or_create(
+            municipality=municipality, year=protocol_date.year
+        )
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        # Days to the answer: mostly within the legal deadline, one in four up to two weeks past it.
+        late = rng.random() < 0.25
+        answer_days = (
+            erequest_type.response_days + rng.randint(1, 14) if late else rng.randint(2, erequest_type.response_days)
+        )
+        answered = filed + timedelta(days=answer_days)
+        rejected = rng.random() < 0.12
+        steps = [(ERequest.Status.SUBMITTED, filed, ""), (ERequest.Status.PROTOCOLLED, filed, "")]
+        started = filed + timedelta(days=rng.uniform(0.5, 2))
+        if started < now:
+            steps.append((ERequest.Status.IN_PROGRESS, started, ""))
+        if answered < now:
+            if rejected:
+                steps.append((ERequest.Status.REJECTED, answered, "Λείπει το τοπογραφικό διάγραμμα."))
+            else:
+                steps.append((ERequest.Status.READY, answered, ""))
+                collected = answered + timedelta(days=rng.uniform(1, 5))
+                if collected < now:
+                    steps.append((ERequest.Status.COLLECTED, collected, ""))
+        status = steps[-1][0]
+        rows.append(
+            ERequest(
+                municipality=municipality,
+                type=erequest_type,
+                department=erequest_type.department,
+                citizen=rng.choice(citizens),
+                subject=erequest_type.name_el,
+                description="Παρακαλώ για την έκδοση. (Αίτηση επίδειξης.)",
+                delivery_method="pickup",
+                status=status,
+                protocol_number=counter.last_number,
+                protocol_year=protocol_date.year,
+                protocol_date=protocol_date,
+                due_date=erequest_due_date(erequest_type=erequest_type, start=protocol_date),
+                rejection_reason=steps[-1][2] if status == ERequest.Status.REJECTED else "",
+                pickup_office=PICKUP[0] if status in (ERequest.Status.READY, ERequest.Status.COLLECTED) else "",
+                pickup_hours=PICKUP[1] if status in (ERequest.Status.READY, ERequest.Status.COLLECTED) else "",
+                created_at=filed,
+                updated_at=steps[-1][1],
+            )
+        )
+        steps_of.append(steps)
+    ERequest.objects.bulk_create(rows)
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            erequest=erequest,
+            from_status=steps[index - 1][0] if index else "",
+            to_status=status,
+            note=note,
+            changed_by=erequest.citizen if not index else None,
+            created_at=moment,
+        )
+        for erequest, steps in zip(rows, steps_of, strict=True)
+        for index, (status, moment, note) in enumerate(steps)
+    )
+    say(f"  {len(rows)} past e-requests in Thessaloniki (their statistics)")
 
 
 # --- E-requests in Chania (the seed's §Γ): three kinds, the verification clerk answers them, two filed already.

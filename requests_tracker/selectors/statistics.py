@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from portal.models import Municipality
-from portal.statistics import PercentileCont, StatisticsFilters
+from portal.statistics import PercentileCont, StatisticsFilters, statistics_changed
 from requests_tracker.models import Request
 
 CACHE_SECONDS = 3600
@@ -163,8 +163,10 @@ def requests_statistics(*, municipality: Municipality, filters: StatisticsFilter
 
 
 def requests_statistics_refresh(*, municipality: Municipality) -> dict:
+    """Recompute the figures into the cache and move the page's version (its cached copies); returns them."""
     figures = requests_statistics_compute(municipality=municipality)
     cache.set(_cache_key(municipality), figures, CACHE_SECONDS * 2)
+    statistics_changed(municipality=municipality)
     return figures
 
 

@@ -13,10 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.caching import MUNICIPALITIES_VERSION, anonymous_page, data_version
 from portal.models import Department
 from portal.registry import deadline_sources, statistics_sections
 from portal.selectors import municipality_get
-from portal.statistics import LICENCE_URL, section_figures, section_get, table_csv, table_json
+from portal.statistics import (
+    CACHE_SECONDS,
+    LICENCE_URL,
+    section_figures,
+    section_get,
+    statistics_version,
+    table_csv,
+    table_json,
+)
 from requests_tracker.forms.statistics import DashboardFiltersForm
 from requests_tracker.selectors import categories_list, dashboard, open_data, statistics
 from requests_tracker.views.public import map_context
@@ -37,18 +46,28 @@ def _chart_context() -> dict:
 
 @require_GET
 def page(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    figures = statistics.requests_statistics(municipality=municipality)
-    return render(
-        request,
-        "requests_tracker/statistics.html",
-        {
-            "municipality": municipality,
-            **figures,
-            **_chart_context(),
-            "sections": _sections(municipality),
-            **map_context(municipality),
-        },
+    """Anonymous visitors get the whole page from the cache (no query) until a refresh or a change of the
+    municipalities moves its versions; everyone else the page with its body from the fragment cache."""
+    versions = [statistics_version(municipality_slug), MUNICIPALITIES_VERSION]
+
+    def build() -> HttpResponse:
+        municipality = municipality_get(slug=municipality_slug)
+        figures = statistics.requests_statistics(municipality=municipality)
+        return render(
+            request,
+            "requests_tracker/statistics.html",
+            {
+                "municipality": municipality,
+                **figures,
+                **_chart_context(),
+                "sections": _sections(municipality),
+                "versions": [data_version(name) for name in versions],
+                **map_context(municipality),
+            },
+        )
+
+    return anonymous_page(
+        request, key=f"statistics:{municipality_slug}", versions=versions, build=build, timeout=CACHE_SECONDS
     )
 
 

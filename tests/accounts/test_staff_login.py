@@ -73,6 +73,8 @@ def test_every_demo_staff_login_reaches_the_portal(client):
         ("clerk.building1", "demo-clerk-2026", second_factor),  # bookings
         ("clerk.building2", "demo-clerk-2026", second_factor),
         ("clerk.building3", "demo-clerk-2026", second_factor),
+        ("clerk.parks", "demo-clerk-2026", second_factor),  # Thessaloniki's bookings
+        ("clerk.roads", "demo-clerk-2026", second_factor),
         ("clerk.thessaloniki", "demo-clerk-2026", "/"),  # public requests only: no second factor asked
     ]
     for login, password, destination in logins:

@@ -1,7 +1,7 @@
 """The statistics in a browser: the public page on a phone in Greek and English (the map of open requests agreeing
 with its table, the registered sections, the GeoJSON download parsed); the staff dashboard reached from the staff
 desk, its overdue list leading to the request, the promised date moved there with a reason the timeline shows; and
-a clerk of another municipality refused."""
+a clerk of another municipality refused; both pages no wider than a phone with the demo's data, in Greek and English."""
 
 import json
 from datetime import UTC, datetime
@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import User
 from requests_tracker import services
+from requests_tracker.models import Category, Request
 from tests.browser.fixtures import assert_accessible
 from tests.personas import login_as
 from tests.requests_tracker import fixtures as request_fixtures
@@ -126,3 +129,61 @@ def test_a_clerk_of_another_municipality_sees_none_of_it(page, live_server, file
     assert response.status == 403
     expect(page.locator("#total-open")).to_have_count(0)
     expect(page.get_by_text(filed.code)).to_have_count(0)
+
+
+# --- Nothing wider than a phone: the demo's data, with longer names than any real category, on both pages.
+
+DEMO_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+LONG_CATEGORY = (
+    "Καταλήψεις κοινόχρηστων χώρων (πεζοδρόμια, πλατείες): https://thessaloniki.example.gr/κοινόχρηστοι-χώροι"
+)
+LONG_CATEGORY_EN = "Unauthorised structures on public spaces: https://thessaloniki.example.gr/public-spaces/complaints"
+# Every element whose right edge passes the viewport, outside scrollable boxes, with what it is: the failure names
+# the culprits.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => { for (let a = el.parentElement; a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && a !== document.documentElement
+          && a !== document.body) return true; } return false; };
+  return [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${[...el.classList].join('.')}`
+                 + ` right=${Math.round(el.getBoundingClientRect().right)}`)
+    .slice(0, 15);
+}"""
+FITS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def demo_data():
+    """`load_demo`'s Thessaloniki (every section filled, four months) and a category with a very long name."""
+    cache.clear()
+    with time_machine.travel(DEMO_NOW, tick=False):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        municipality = Request.objects.filter(municipality__slug="thessaloniki").first().municipality
+        category = Category.objects.create(
+            municipality=municipality, code="public-space", name_el=LONG_CATEGORY, name_en=LONG_CATEGORY_EN
+        )
+        Request.objects.filter(municipality=municipality, category__code="other").update(category=category)
+    yield municipality
+    cache.clear()
+
+
+def _assert_fits(page):
+    assert page.evaluate(FITS), page.evaluate(OVERFLOWING)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_both_statistics_pages_fit_a_phone(phone_page, live_server, demo_data, prefix):
+    with time_machine.travel(DEMO_NOW, tick=True):
+        phone_page.goto(f"{live_server.url}{prefix}/dimos/thessaloniki/statistics/", timeout=30_000)
+        expect(phone_page.locator("#appointments-services tbody tr")).to_have_count(2)
+        expect(phone_page.locator("#erequests-table tbody tr")).to_have_count(3)
+        expect(phone_page.locator("#months-table tbody tr")).to_have_count(4)
+        _assert_fits(phone_page)
+
+        login_as(phone_page, live_server, User.objects.get(username="clerk.thessaloniki"))
+        phone_page.goto(f"{live_server.url}{prefix}/dimos/thessaloniki/statistics/staff/", timeout=30_000)
+        expect(phone_page.locator("#backlog-chart polyline").first).to_be_attached()
+        _assert_fits(phone_page)

@@ -2,13 +2,15 @@
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.core.cache import cache
 
-from portal.statistics import sections_refresh
+from portal.registry import statistics_sections
+from portal.statistics import section_refresh, sections_refresh
 from requests_tracker import services
 from requests_tracker.selectors import statistics
 from tests.requests_tracker.fixtures import make_request
@@ -69,9 +71,58 @@ def test_the_csv_carries_the_same_figures(small_fixture, client):
     assert by_name["*"][5] == "5.0" and by_name["*"][6] == "10.6"
 
 
-def test_the_page_is_served_from_the_cache(small_fixture, thessaloniki, client, django_assert_max_num_queries):
+def test_the_page_is_served_from_the_cache(
+    small_fixture, thessaloniki, client, django_assert_max_num_queries, django_assert_num_queries
+):
     statistics.requests_statistics_refresh(municipality=thessaloniki)
     sections_refresh(municipality=thessaloniki)  # the appointments', e-requests' and verifications' sections
     with django_assert_max_num_queries(3):  # the municipality, the session machinery; no aggregate
         response = client.get("/dimos/thessaloniki/statistics/")
     assert response.status_code == 200
+    with django_assert_num_queries(0):  # an anonymous visitor's second view: the whole page from the cache
+        again = client.get("/dimos/thessaloniki/statistics/")
+    assert again.content == response.content
+    assert "Cookie" in again["Vary"]  # no shared cache may hand it to a logged-in visitor
+
+
+def _total_open(response) -> str:
+    page = response.content.decode()
+    start = page.index('id="total-open">') + len('id="total-open">')
+    return page[start : page.index("<", start)]
+
+
+def test_the_cached_page_moves_with_each_refresh(small_fixture, thessaloniki, reporter, client):
+    """Both refreshes (the requests' figures and the apps' sections, separate beat tasks) move the page."""
+    statistics.requests_statistics_refresh(municipality=thessaloniki)
+    assert _total_open(client.get("/dimos/thessaloniki/statistics/")) == "2"
+    with time_machine.travel(datetime(2026, 4, 2, 8, 0, tzinfo=UTC)):
+        make_request(reporter, small_fixture["bins"], title="Κι άλλος κάδος")
+    assert _total_open(client.get("/dimos/thessaloniki/statistics/")) == "2"  # until the beat computes again
+    statistics.requests_statistics_refresh(municipality=thessaloniki)
+    assert _total_open(client.get("/dimos/thessaloniki/statistics/")) == "3"
+
+    assert "42.0 hours" not in client.get("/en/dimos/thessaloniki/statistics/").content.decode()
+    appointments = next(section for section in statistics_sections() if section.key == "appointments")
+    figures = {"services": [], "months": [], "median_wait_hours": 42.0}
+    refreshed = replace(appointments, compute=lambda municipality, filters: figures)
+    section_refresh(section=refreshed, municipality=thessaloniki)
+    assert "42.0 hours" in client.get("/en/dimos/thessaloniki/statistics/").content.decode()
+
+
+def test_only_plain_anonymous_views_get_the_cached_copy(
+    small_fixture, thessaloniki, reporter, client, django_assert_max_num_queries
+):
+    statistics.requests_statistics_refresh(municipality=thessaloniki)
+    anonymous = client.get("/dimos/thessaloniki/statistics/").content.decode()
+    assert "Αποσύνδεση" not in anonymous
+    client.force_login(reporter)
+    personal = client.get("/dimos/thessaloniki/statistics/").content.decode()
+    assert "Αποσύνδεση" in personal  # the user menu and its CSRF token are the visitor's own
+    client.logout()
+    assert "Αποσύνδεση" not in client.get("/dimos/thessaloniki/statistics/").content.decode()
+    assert "zz-query" in client.get("/dimos/thessaloniki/statistics/?zz-query=1").content.decode()  # the footer's
+    assert "zz-query" not in client.get("/dimos/thessaloniki/statistics/").content.decode()  # built, never stored
+    client.cookies["messages"] = "a message waits for this visitor"
+    with django_assert_max_num_queries(1) as built:  # the page is built for them (the municipality's query)
+        client.get("/dimos/thessaloniki/statistics/")
+    assert len(built) == 1
