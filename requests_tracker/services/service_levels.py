@@ -210,9 +210,7 @@ def overdue_digests_send(*, now: datetime | None = None) -> int:
     departments = Department.objects.exclude(supervisor_email="").select_related("municipality")
     for department in departments:
         today = today_in(department.municipality, now=now)
-        late_requests = list(
-            Request.objects.filter(overdue_q(today=today), department=department).order_by("due_date")
-        )
+        late_requests = list(Request.objects.filter(overdue_q(today=today), department=department).order_by("due_date"))
         late_erequests = list(
             ERequest.objects.filter(department=department, due_date__lt=today)
             .exclude(status__in=ERequest.DONE_STATUSES)
