@@ -14,16 +14,19 @@ from portal.registry import DeadlineItem
 from portal.statistics import StatisticsFilters
 from requests_tracker.models import ERequest, Request
 from requests_tracker.selectors.citizen_requests import (
-    DUE_SOON_DAYS,
     deadline_annotate,
     due_soon_q,
     is_clerk,
     overdue_q,
     today_in,
 )
-from requests_tracker.selectors.erequests import clerk_departments
+from requests_tracker.selectors.erequests import (
+    clerk_departments,
+    erequest_deadline_annotate,
+    erequest_due_soon_q,
+    erequest_overdue_q,
+)
 
-SOON_DAYS = DUE_SOON_DAYS  # "due soon": the promised date within three calendar days (e-requests too)
 LIST_LIMIT = 100
 DASHBOARD_PERMISSIONS = ("requests_tracker.change_request", "requests_tracker.change_erequest")
 BACKLOG_MONTHS = 12
@@ -82,15 +85,18 @@ def request_deadlines(user, municipality: Municipality, now: datetime | None = N
 
 
 def erequest_deadlines(user, municipality: Municipality, now: datetime | None = None) -> list[DeadlineItem]:
-    """E-requests of the clerk's departments not yet answered, past their due date or due within SOON_DAYS."""
+    """E-requests of the clerk's departments overdue or due soon (erequest_overdue_q, erequest_due_soon_q: the
+    e-requests queue's rule), soonest first."""
     today = _today(municipality, now)
     rows = (
-        ERequest.objects.filter(
-            municipality=municipality,
-            department__in=clerk_departments(user=user, municipality=municipality),
-            due_date__lte=today + timedelta(days=SOON_DAYS),
+        erequest_deadline_annotate(
+            ERequest.objects.filter(
+                erequest_overdue_q(today=today) | erequest_due_soon_q(today=today),
+                municipality=municipality,
+                department__in=clerk_departments(user=user, municipality=municipality),
+            ),
+            today=today,
         )
-        .exclude(status__in=ERequest.DONE_STATUSES)
         .select_related("type", "department", "municipality")
         .order_by("due_date", "created_at")[:LIST_LIMIT]
     )
@@ -99,7 +105,7 @@ def erequest_deadlines(user, municipality: Municipality, now: datetime | None = 
             title=f"{row.protocol_label or row.reference} {row.type.name}",
             url=reverse("requests_tracker:erequest_manage", args=[municipality.slug, row.public_id]),
             due=row.due_date,
-            overdue=row.due_date < today,
+            overdue=row.deadline_overdue,
             department=row.department.name,
         )
         for row in rows

@@ -15,6 +15,7 @@ from portal.working_days import working_days_add, working_days_between
 from requests_tracker.caching import requests_changed
 from requests_tracker.models import ERequest, OverdueDigest, Request, StatusChange
 from requests_tracker.selectors.citizen_requests import overdue_q
+from requests_tracker.selectors.erequests import erequest_overdue_q
 from requests_tracker.services.shared import RequestError, StatusChanged, timeline_transition
 
 Status = Request.Status
@@ -212,8 +213,7 @@ def overdue_digests_send(*, now: datetime | None = None) -> int:
         today = today_in(department.municipality, now=now)
         late_requests = list(Request.objects.filter(overdue_q(today=today), department=department).order_by("due_date"))
         late_erequests = list(
-            ERequest.objects.filter(department=department, due_date__lt=today)
-            .exclude(status__in=ERequest.DONE_STATUSES)
+            ERequest.objects.filter(erequest_overdue_q(today=today), department=department)
             .select_related("type")
             .order_by("due_date")
         )

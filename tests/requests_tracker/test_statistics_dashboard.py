@@ -10,16 +10,19 @@ from django.test import Client
 
 from identity_verification.roles import VERIFICATION_OFFICE
 from requests_tracker import selectors, services
-from requests_tracker.models import OverdueDigest, Request
+from requests_tracker.models import ERequest, OverdueDigest, Request
 from requests_tracker.roles import EREQUESTS_OFFICE
 from requests_tracker.selectors import dashboard
 from tests.personas import make_clerk as make_staff
 from tests.requests_tracker import erequest_fixtures
+from tests.requests_tracker.erequest_fixtures import file_erequest
 from tests.requests_tracker.fixtures import make_request
 
 pytestmark = pytest.mark.django_db
 
 building = erequest_fixtures.building
+erequest_types = erequest_fixtures.erequest_types
+verified = erequest_fixtures.verified
 
 FILED = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday; potholes and bins are promised 10 working days later
 NOW = datetime(2026, 3, 18, 8, 0, tzinfo=UTC)  # past 16 March
@@ -125,3 +128,30 @@ def test_the_filters_use_the_form_layout_and_the_backlog_table_scrolls_in_its_bo
     assert "Χωρίς υπηρεσία ακόμη" not in page  # every request here has a department
     assert "Εκπρόθεσμα και με προθεσμία που λήγει σύντομα" in page
     assert '<th scope="col">Κλειστά</th>' in page
+
+
+def test_the_e_requests_queue_and_the_dashboard_share_one_rule(chania, building, verified, erequest_types):
+    clerk = make_staff("clerk.ereq", chania, roles=(EREQUESTS_OFFICE,), departments=(building,))
+    with time_machine.travel(FILED):
+        late, ready, soon, undated = (file_erequest(verified, erequest_types["residence"]) for _ in range(4))
+    ERequest.objects.filter(pk__in=[late.pk, ready.pk]).update(due_date=date(2026, 3, 16))
+    ERequest.objects.filter(pk=ready.pk).update(  # answered, waiting for pick-up
+        status=ERequest.Status.READY, delivery_method="pickup", pickup_office="Κυδωνίας 29"
+    )
+    ERequest.objects.filter(pk=soon.pk).update(due_date=date(2026, 3, 19))
+    ERequest.objects.filter(pk=undated.pk).update(due_date=None)
+    with time_machine.travel(NOW):
+        client = client_for(clerk)
+        queue = client.get("/requests/chania/e-staff/?status=all")
+        overdue = client.get("/requests/chania/e-staff/?status=overdue")
+        items = dashboard.erequest_deadlines(clerk, chania)
+    marks = {row.pk: (row.deadline_overdue, row.deadline_soon) for row in queue.context["rows"]}
+    assert marks == {
+        late.pk: (True, False),
+        ready.pk: (False, False),
+        soon.pk: (False, True),
+        undated.pk: (False, False),
+    }
+    assert [row.pk for row in overdue.context["rows"]] == [late.pk]
+    assert [item.overdue for item in items] == [True, False] and len(items) == 2
+    assert queue.content.decode().count("table-danger overdue") == 1
