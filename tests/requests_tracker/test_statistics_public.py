@@ -124,3 +124,16 @@ def test_the_greek_wording_of_the_statistics(filed, thessaloniki):
     for match in re.finditer(r"ανοικτ\w*\s+(\w+)", translations, re.IGNORECASE):
         assert match.group(1).lower().startswith("δεδομέν"), match.group(0)
     assert not re.search(r"ανοιχτ\w*\s+δεδομέν", translations, re.IGNORECASE)
+
+
+def test_no_json_download_writes_a_missing_number_as_an_empty_string(filed):
+    catalogue = json.loads(Client().get("/dimos/thessaloniki/statistics/catalogue.jsonld").content)
+    urls = [
+        d["dcat:downloadURL"]["@id"]
+        for d in catalogue["dcat:dataset"][0]["dcat:distribution"]
+        if d["dct:format"] == "JSON"
+    ]
+    assert len(urls) >= 5
+    for url in urls:
+        rows = json.loads(Client().get(url).content)["rows"]
+        assert all("" not in row.values() for row in rows), url
