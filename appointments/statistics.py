@@ -93,14 +93,15 @@ def appointments_statistics_compute(municipality, filters=None, *, now: datetime
 
 
 def appointments_statistics_table(figures: dict) -> list[list]:
-    """Per service and month: the bookings; per service: the shares and the wait (the month column empty)."""
+    """Per service and month: the bookings; per service: the shares and the wait (no month: None, so an empty CSV
+    cell and a JSON null)."""
     header = ["service", "month", "bookings", "cancelled_share", "no_show_share", "wait_hours_to_next_free_time"]
     rows = [
         [row["service_el"], row["month"].strftime("%Y-%m"), row["bookings"], None, None, None]
         for row in figures["months"]
     ]
     rows += [
-        [row["service_el"], "", row["bookings"], row["cancelled_share"], row["no_show_share"], row["wait_hours"]]
+        [row["service_el"], None, row["bookings"], row["cancelled_share"], row["no_show_share"], row["wait_hours"]]
         for row in figures["services"]
     ]
     return [header, *rows]

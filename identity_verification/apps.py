@@ -41,6 +41,7 @@ class IdentityVerificationConfig(AppConfig):
                 title=_("Identity verification"),
                 items=statistics.verification_deadlines,
                 order=30,
+                list_url=statistics.verification_list_url,
             )
         )
         register_demo_loader(demo_load, order=20)

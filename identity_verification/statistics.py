@@ -58,12 +58,24 @@ def verification_statistics_table(figures: dict) -> list[list]:
     return [keys, [figures[key] for key in keys]]
 
 
+def _may_decide(user, municipality) -> bool:
+    return user_is_clerk_of(
+        user=user, municipality_id=municipality.pk, permission="identity_verification.change_verificationcase"
+    )
+
+
+def verification_list_url(user, municipality) -> str | None:
+    """The cases waiting for a decision in the admin, for the verification office's clerks of `municipality`."""
+    if not _may_decide(user, municipality):
+        return None
+    status = VerificationCase.Status.DOCUMENTS_RECEIVED
+    return f"{reverse('admin:identity_verification_verificationcase_changelist')}?status__exact={status}"
+
+
 def verification_deadlines(user, municipality, now: datetime | None = None) -> list[DeadlineItem]:
     """Cases whose documents are in and whose 48 hours have passed or end within a day, for a clerk of the
     verification office of `municipality` (nothing for anyone else); the link opens the case in the admin."""
-    if not user_is_clerk_of(
-        user=user, municipality_id=municipality.pk, permission="identity_verification.change_verificationcase"
-    ):
+    if not _may_decide(user, municipality):
         return []
     now = now or timezone.now()
     cases = VerificationCase.objects.filter(

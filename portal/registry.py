@@ -196,12 +196,20 @@ class DeadlineItem:
 
 @dataclass(frozen=True)
 class DeadlineSource:
-    """`items(user, municipality, now)`: the overdue and soon-due items `user` may act on there, soonest first."""
+    """`items(user, municipality, now)`: the overdue and soon-due items `user` may act on there, soonest first.
+
+    `list_url(user, municipality)`: the page listing all such work (a queue) when `user` may open it there, else
+    None; the dashboard shows a source only to those who may act on it, and links only to pages they may open.
+    """
 
     key: str
     title: str | Promise
     items: Callable[[Any, Any, Any], list[DeadlineItem]]
     order: int = 0
+    list_url: Callable[[Any, Any], str | None] | None = None
+
+    def url_for(self, user, municipality) -> str | None:
+        return self.list_url(user, municipality) if self.list_url is not None else None
 
 
 _deadline_sources: dict[str, DeadlineSource] = {}

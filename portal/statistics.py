@@ -56,7 +56,7 @@ def statistics_changed(*, municipality) -> None:
 
 
 def share(part: int, whole: int) -> float | None:
-    """part / whole, or None when there is nothing to divide (shown as «—», written empty in the files)."""
+    """part / whole, or None when there is nothing to divide (shown as «—», an empty CSV cell, JSON null)."""
     return part / whole if whole else None
 
 
@@ -94,9 +94,9 @@ def section_get(*, key: str) -> StatisticsSection | None:
     return next((section for section in statistics_sections() if section.key == key), None)
 
 
-def _cell(value):
+def _cell(value, *, missing=""):
     if value is None:
-        return ""
+        return missing
     if isinstance(value, float):
         return round(value, 2)
     if isinstance(value, (date, datetime)):
@@ -105,7 +105,8 @@ def _cell(value):
 
 
 def table_csv(rows: list[list]) -> str:
-    """The rows (header first) as CSV text; a BOM first, so that spreadsheet programs read Greek as UTF-8."""
+    """The rows (header first) as CSV text, a missing figure (None) as an empty cell; a BOM first, so that
+    spreadsheet programs read Greek as UTF-8."""
     out = io.StringIO()
     out.write("\ufeff")
     csv.writer(out).writerows([[_cell(value) for value in row] for row in rows])
@@ -113,7 +114,8 @@ def table_csv(rows: list[list]) -> str:
 
 
 def table_json(rows: list[list], *, title: str, municipality, modified: datetime | None, url: str) -> str:
-    """The rows as JSON objects (the header's names as keys) with the licence, publisher and source alongside."""
+    """The rows as JSON objects (the header's names as keys) with the licence, publisher and source alongside; a
+    missing figure (None: nothing to count yet) is `null`, never an empty string."""
     header, *body = rows or [[]]
     document = {
         "title": title,
@@ -122,6 +124,6 @@ def table_json(rows: list[list], *, title: str, municipality, modified: datetime
         "license_name": LICENCE_NAME,
         "source": url,
         "modified": modified,
-        "rows": [dict(zip(header, (_cell(value) for value in row), strict=False)) for row in body],
+        "rows": [dict(zip(header, (_cell(value, missing=None) for value in row), strict=False)) for row in body],
     }
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)

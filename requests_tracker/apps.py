@@ -108,10 +108,22 @@ class RequestsTrackerConfig(AppConfig):
             )
         )
         register_deadline_source(
-            DeadlineSource(key="requests", title=_("Citizen requests"), items=dashboard.request_deadlines, order=10)
+            DeadlineSource(
+                key="requests",
+                title=_("Citizen requests"),
+                items=dashboard.request_deadlines,
+                order=10,
+                list_url=dashboard.request_list_url,
+            )
         )
         register_deadline_source(
-            DeadlineSource(key="erequests", title=_("E-requests"), items=dashboard.erequest_deadlines, order=20)
+            DeadlineSource(
+                key="erequests",
+                title=_("E-requests"),
+                items=dashboard.erequest_deadlines,
+                order=20,
+                list_url=dashboard.erequest_list_url,
+            )
         )
         register_demo_loader(demo_load, order=40)
         register_metric(

@@ -64,6 +64,8 @@ class DepartmentForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(municipality=municipality)
+        # The request is one municipality's: a department by its name alone, without «(Δήμος …)».
+        self.fields["department"].label_from_instance = lambda department: department.name
 
 
 class CategoryForm(forms.Form):

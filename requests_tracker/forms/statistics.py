@@ -34,6 +34,8 @@ class DashboardFiltersForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(municipality=municipality)
+        # The dashboard is one municipality's: a department by its name alone, without «(Δήμος …)».
+        self.fields["department"].label_from_instance = lambda department: department.name
         self.fields["category"].queryset = Category.objects.filter(municipality=municipality)
 
     def clean(self):

@@ -2,12 +2,11 @@
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
+from django.db.models import Avg, Case, Count, FloatField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -380,8 +379,6 @@ def is_clerk(*, user, municipality: Municipality) -> bool:
     return user_is_clerk_of(user=user, municipality_id=municipality.pk, permission="requests_tracker.change_request")
 
 
-# An open request older than this is «overdue» on the staff desk (settings.REQUESTS_OVERDUE_DAYS overrides it).
-DEFAULT_OVERDUE_DAYS = 14
 STAFF_SORTS = {
     "date": ("created_at", "pk"),
     "-date": ("-created_at", "-pk"),
@@ -392,20 +389,34 @@ STAFF_SORTS = {
 }
 STAFF_PAGE_SIZE = 25
 
-
-def overdue_before() -> datetime:
-    days = int(getattr(settings, "REQUESTS_OVERDUE_DAYS", DEFAULT_OVERDUE_DAYS))
-    return timezone.now() - timedelta(days=days)
-
-
-def today_in(*, municipality: Municipality):
-    return timezone.localdate(timezone=municipality.zone)
+# The one rule of lateness for citizen requests, read by the staff queue, the dashboard and the overdue digest:
+# an open request is overdue once its promised date (due_date, a local day) has passed, and due soon when that date
+# is today or within DUE_SOON_DAYS calendar days. A request with no promised date is neither: nothing was promised.
+DUE_SOON_DAYS = 3
+OPEN_STATUSES = tuple(status for status in Request.Status.values if status not in Request.FINISHED)
 
 
-def overdue_q(*, municipality: Municipality) -> Q:
-    """Past its promised date; a request filed before service levels (no date) by the old age rule."""
-    today = timezone.localdate(timezone=municipality.zone)
-    return Q(due_date__lt=today) | Q(due_date=None, created_at__lt=overdue_before())
+def today_in(*, municipality: Municipality, now: datetime | None = None) -> date:
+    """The municipality's local day at `now` (default: the current time)."""
+    return timezone.localdate(now or timezone.now(), municipality.zone)
+
+
+def overdue_q(*, today: date) -> Q:
+    """Open requests whose promised date is before `today` (the municipality's local day)."""
+    return Q(status__in=OPEN_STATUSES, due_date__lt=today)
+
+
+def due_soon_q(*, today: date) -> Q:
+    """Open requests promised for `today` or within DUE_SOON_DAYS calendar days after it (not yet overdue)."""
+    return Q(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+
+
+def deadline_annotate(queryset: QuerySet[Request], *, today: date) -> QuerySet[Request]:
+    """Each row with `deadline_overdue` and `deadline_soon` (booleans, never NULL) by overdue_q and due_soon_q."""
+    return queryset.annotate(
+        deadline_overdue=Case(When(overdue_q(today=today), then=Value(True)), default=Value(False)),
+        deadline_soon=Case(When(due_soon_q(today=today), then=Value(True)), default=Value(False)),
+    )
 
 
 @dataclass
@@ -432,7 +443,8 @@ class StaffFilters:
 
 
 def staff_queue(*, municipality: Municipality, filters: StaffFilters) -> QuerySet[Request]:
-    """The clerk's queue: search by code or text, filter by category, department, status and overdue, sorted."""
+    """The clerk's queue: search by code or text, filter by category, department, status and overdue, sorted; each
+    row annotated by deadline_annotate (the dashboard's rule of overdue and due soon)."""
     queryset = Request.objects.filter(municipality=municipality).select_related("category", "department")
     if filters.department_id:
         queryset = queryset.filter(department_id=filters.department_id)
@@ -442,11 +454,12 @@ def staff_queue(*, municipality: Municipality, filters: StaffFilters) -> QuerySe
         queryset = queryset.exclude(status__in=Request.FINISHED)
     elif filters.status in Request.Status.values:
         queryset = queryset.filter(status=filters.status)
+    today = today_in(municipality=municipality)
     if filters.overdue:
-        queryset = queryset.exclude(status__in=Request.FINISHED).filter(overdue_q(municipality=municipality))
+        queryset = queryset.filter(overdue_q(today=today))
     if filters.q:
         queryset = text_search(queryset, filters.q)
-    return queryset.order_by(*STAFF_SORTS[filters.sort])
+    return deadline_annotate(queryset, today=today).order_by(*STAFF_SORTS[filters.sort])
 
 
 def comments_visible(*, citizen_request: Request) -> QuerySet[Comment]:

@@ -13,10 +13,20 @@ from portal.models import Department, Municipality
 from portal.registry import DeadlineItem
 from portal.statistics import StatisticsFilters
 from requests_tracker.models import ERequest, Request
-from requests_tracker.selectors.erequests import clerk_departments
-from requests_tracker.selectors.statistics import OPEN_STATUSES
+from requests_tracker.selectors.citizen_requests import (
+    deadline_annotate,
+    due_soon_q,
+    is_clerk,
+    overdue_q,
+    today_in,
+)
+from requests_tracker.selectors.erequests import (
+    clerk_departments,
+    erequest_deadline_annotate,
+    erequest_due_soon_q,
+    erequest_overdue_q,
+)
 
-SOON_DAYS = 3  # "due soon": the promised date within three calendar days
 LIST_LIMIT = 100
 DASHBOARD_PERMISSIONS = ("requests_tracker.change_request", "requests_tracker.change_erequest")
 BACKLOG_MONTHS = 12
@@ -30,18 +40,34 @@ def dashboard_allowed(*, user, municipality: Municipality) -> bool:
     )
 
 
+def request_list_url(user, municipality: Municipality) -> str | None:
+    """The requests queue, for the clerks who may open it (requests clerks of `municipality`); else None."""
+    if not is_clerk(user=user, municipality=municipality):
+        return None
+    return reverse("requests_tracker:staff_queue", args=[municipality.slug])
+
+
+def erequest_list_url(user, municipality: Municipality) -> str | None:
+    """The e-requests queue, for clerks of at least one department's e-requests there; else None."""
+    if not clerk_departments(user=user, municipality=municipality).exists():
+        return None
+    return reverse("requests_tracker:erequest_queue", args=[municipality.slug])
+
+
 def _today(municipality: Municipality, now: datetime | None) -> date:
     return timezone.localdate(now or timezone.now(), municipality.zone)
 
 
 def request_deadlines(user, municipality: Municipality, now: datetime | None = None) -> list[DeadlineItem]:
-    """Open citizen requests past their promised date or due within SOON_DAYS, soonest first (requests clerks)."""
-    if not user_is_clerk_of(user=user, municipality_id=municipality.pk, permission="requests_tracker.change_request"):
+    """Open citizen requests overdue or due soon (overdue_q, due_soon_q: the staff queue's rule), soonest first,
+    for the requests clerks of `municipality` (nothing for anyone else)."""
+    if not is_clerk(user=user, municipality=municipality):
         return []
-    today = _today(municipality, now)
+    today = today_in(municipality=municipality, now=now)
     rows = (
-        Request.objects.filter(
-            municipality=municipality, status__in=OPEN_STATUSES, due_date__lte=today + timedelta(days=SOON_DAYS)
+        deadline_annotate(
+            Request.objects.filter(municipality=municipality).filter(overdue_q(today=today) | due_soon_q(today=today)),
+            today=today,
         )
         .select_related("department")
         .order_by("due_date", "created_at")[:LIST_LIMIT]
@@ -51,7 +77,7 @@ def request_deadlines(user, municipality: Municipality, now: datetime | None = N
             title=f"{row.code} {row.title}",
             url=reverse("requests_tracker:staff_manage", args=[municipality.slug, row.code]),
             due=row.due_date,
-            overdue=row.due_date < today,
+            overdue=row.deadline_overdue,
             department=row.department.name if row.department else "",
         )
         for row in rows
@@ -59,15 +85,18 @@ def request_deadlines(user, municipality: Municipality, now: datetime | None = N
 
 
 def erequest_deadlines(user, municipality: Municipality, now: datetime | None = None) -> list[DeadlineItem]:
-    """E-requests of the clerk's departments not yet answered, past their due date or due within SOON_DAYS."""
+    """E-requests of the clerk's departments overdue or due soon (erequest_overdue_q, erequest_due_soon_q: the
+    e-requests queue's rule), soonest first."""
     today = _today(municipality, now)
     rows = (
-        ERequest.objects.filter(
-            municipality=municipality,
-            department__in=clerk_departments(user=user, municipality=municipality),
-            due_date__lte=today + timedelta(days=SOON_DAYS),
+        erequest_deadline_annotate(
+            ERequest.objects.filter(
+                erequest_overdue_q(today=today) | erequest_due_soon_q(today=today),
+                municipality=municipality,
+                department__in=clerk_departments(user=user, municipality=municipality),
+            ),
+            today=today,
         )
-        .exclude(status__in=ERequest.DONE_STATUSES)
         .select_related("type", "department", "municipality")
         .order_by("due_date", "created_at")[:LIST_LIMIT]
     )
@@ -76,7 +105,7 @@ def erequest_deadlines(user, municipality: Municipality, now: datetime | None = 
             title=f"{row.protocol_label or row.reference} {row.type.name}",
             url=reverse("requests_tracker:erequest_manage", args=[municipality.slug, row.public_id]),
             due=row.due_date,
-            overdue=row.due_date < today,
+            overdue=row.deadline_overdue,
             department=row.department.name,
         )
         for row in rows

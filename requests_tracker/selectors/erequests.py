@@ -1,9 +1,10 @@
 """Reads for e-requests, and the one place that says who may see one (its citizen, its department's clerks)."""
 
 import re
+from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,30 @@ from portal.models import Department, Municipality
 from requests_tracker.models import DeliveryMethod, ERequest, ERequestType
 
 QUEUE_STATUSES = ("open", "overdue", *ERequest.Status.values)
+# The one rule of lateness for e-requests (the queue, its "overdue" filter, the dashboard, the supervisors' digest):
+# not yet answered (an answer waiting for pick-up counts as given) and past its due date, a local day; due soon
+# when that day is today or within EREQUEST_DUE_SOON_DAYS calendar days. No due date: neither.
+EREQUEST_DUE_SOON_DAYS = 3
+
+
+def erequest_overdue_q(*, today: date) -> Q:
+    """E-requests not answered whose due date is before `today` (the municipality's local day)."""
+    return ~Q(status__in=ERequest.DONE_STATUSES) & Q(due_date__lt=today)
+
+
+def erequest_due_soon_q(*, today: date) -> Q:
+    """E-requests not answered, due `today` or within EREQUEST_DUE_SOON_DAYS calendar days after it."""
+    return ~Q(status__in=ERequest.DONE_STATUSES) & Q(
+        due_date__gte=today, due_date__lte=today + timedelta(days=EREQUEST_DUE_SOON_DAYS)
+    )
+
+
+def erequest_deadline_annotate(queryset: QuerySet[ERequest], *, today: date) -> QuerySet[ERequest]:
+    """Each row with `deadline_overdue` and `deadline_soon` (booleans) by erequest_overdue_q and erequest_due_soon_q."""
+    return queryset.annotate(
+        deadline_overdue=Case(When(erequest_overdue_q(today=today), then=Value(True)), default=Value(False)),
+        deadline_soon=Case(When(erequest_due_soon_q(today=today), then=Value(True)), default=Value(False)),
+    )
 
 
 def erequest_types_list(*, municipality: Municipality) -> QuerySet[ERequestType]:
@@ -79,14 +104,14 @@ def erequests_staff_queue(
     if type_id:
         queryset = queryset.filter(type_id=type_id)
     open_only = ~Q(status__in=ERequest.CLOSED_STATUSES)
+    today = timezone.localdate(timezone.now(), municipality.zone)
     if status == "overdue":
-        today = timezone.localdate(timezone.now(), municipality.zone)
-        queryset = queryset.filter(~Q(status__in=ERequest.DONE_STATUSES), due_date__lt=today)
+        queryset = queryset.filter(erequest_overdue_q(today=today))
     elif status in ERequest.Status.values:
         queryset = queryset.filter(status=status)
     else:
         queryset = queryset.filter(open_only)
-    return queryset.order_by("due_date", "created_at", "pk")
+    return erequest_deadline_annotate(queryset, today=today).order_by("due_date", "created_at", "pk")
 
 
 def postal_address_suggest(*, citizen) -> str:

@@ -85,6 +85,8 @@ def dcat_catalogue(
     files = [
         ("requests.csv", url("requests_csv"), "text/csv", "CSV"),
         ("requests.json", url("requests_json"), "application/json", "JSON"),
+        ("requests-months.csv", url("requests_months_csv"), "text/csv", "CSV"),
+        ("requests-months.json", url("requests_months_json"), "application/json", "JSON"),
         ("requests.geojson", url("requests_geojson"), "application/geo+json", "GeoJSON"),
     ]
     for section in sections:
@@ -92,7 +94,10 @@ def dcat_catalogue(
         files.append(
             (f"{section.key}.json", url("section", key=section.key, extension="json"), "application/json", "JSON")
         )
-    publisher = {"@type": "foaf:Agent", "foaf:name": municipality.name}
+    # Each language's entry names the municipality in that language (the English name, else the Greek one), whatever
+    # the language of the request that asked for the catalogue.
+    name_el, name_en = municipality.name_el, municipality.name_en or municipality.name_el
+    publisher = {"@type": "foaf:Agent", "foaf:name": name_el}
     licence = {"@id": LICENCE_URL}
     return {
         "@context": {
@@ -103,7 +108,7 @@ def dcat_catalogue(
         },
         "@id": absolute(reverse("requests_statistics:catalogue", args=[slug])),
         "@type": "dcat:Catalog",
-        "dct:title": {"@language": "el", "@value": f"Ανοικτά δεδομένα εξυπηρέτησης · {municipality.name}"},
+        "dct:title": {"@language": "el", "@value": f"Ανοικτά δεδομένα εξυπηρέτησης · {name_el}"},
         "dct:publisher": publisher,
         "dct:license": licence,
         "dct:modified": {"@type": "xsd:dateTime", "@value": modified.isoformat()},
@@ -112,8 +117,8 @@ def dcat_catalogue(
                 "@id": page + "#dataset",
                 "@type": "dcat:Dataset",
                 "dct:title": [
-                    {"@language": "el", "@value": f"Η εξυπηρέτηση σε αριθμούς · {municipality.name}"},
-                    {"@language": "en", "@value": f"Service levels in numbers · {municipality.name}"},
+                    {"@language": "el", "@value": f"Η εξυπηρέτηση σε αριθμούς · {name_el}"},
+                    {"@language": "en", "@value": f"Service levels in numbers · {name_en}"},
                 ],
                 "dct:description": [
                     {

@@ -190,7 +190,7 @@ def statistics_csv_rows(*, figures: dict) -> list[list]:
             row["open"],
             row["closed"],
             *(
-                "" if row[key] is None else round(row[key], 2)
+                None if row[key] is None else round(row[key], 2)
                 for key in (
                     "first_answer_median",
                     "first_answer_p90",
@@ -206,4 +206,22 @@ def statistics_csv_rows(*, figures: dict) -> list[list]:
         header,
         *(line(row["category__name_el"], row) for row in figures["categories"]),
         line("*", figures["totals"]),
+    ]
+
+
+def months_rows(*, figures: dict) -> list[list]:
+    """The page's month-by-month table as rows of a download (header first): the month of filing ("YYYY-MM"), the
+    requests filed, how many of them are closed, and their median working days to closing (None before any)."""
+    header = ["month", "filed", "closed", "closing_median_working_days"]
+    return [
+        header,
+        *(
+            [
+                row["month"].strftime("%Y-%m"),
+                row["filed"],
+                row["closed"],
+                None if row["closing_median"] is None else round(row["closing_median"], 2),
+            ]
+            for row in figures["months"]
+        ),
     ]

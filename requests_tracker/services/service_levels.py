@@ -14,6 +14,8 @@ from portal.services import audit_log, email_enqueue
 from portal.working_days import working_days_add, working_days_between
 from requests_tracker.caching import requests_changed
 from requests_tracker.models import ERequest, OverdueDigest, Request, StatusChange
+from requests_tracker.selectors.citizen_requests import overdue_q
+from requests_tracker.selectors.erequests import erequest_overdue_q
 from requests_tracker.services.shared import RequestError, StatusChanged, timeline_transition
 
 Status = Request.Status
@@ -209,12 +211,9 @@ def overdue_digests_send(*, now: datetime | None = None) -> int:
     departments = Department.objects.exclude(supervisor_email="").select_related("municipality")
     for department in departments:
         today = today_in(department.municipality, now=now)
-        late_requests = list(
-            Request.objects.filter(department=department, status__in=OPEN, due_date__lt=today).order_by("due_date")
-        )
+        late_requests = list(Request.objects.filter(overdue_q(today=today), department=department).order_by("due_date"))
         late_erequests = list(
-            ERequest.objects.filter(department=department, due_date__lt=today)
-            .exclude(status__in=ERequest.DONE_STATUSES)
+            ERequest.objects.filter(erequest_overdue_q(today=today), department=department)
             .select_related("type")
             .order_by("due_date")
         )

@@ -50,7 +50,6 @@ def queue(request, municipality):
         {
             "municipality": municipality,
             "rows": rows[:200],
-            "today": timezone.localdate(timezone.now(), municipality.zone),
             "departments": departments,
             "types": ERequestType.objects.filter(municipality=municipality, department__in=departments),
             "department_id": department_id,

@@ -57,8 +57,6 @@ def queue(request, municipality):
                 ("votes", _("Most votes first")),
                 ("title", _("Title A–Z")),
             ],
-            "overdue_before": selectors.overdue_before(),
-            "today": selectors.today_in(municipality=municipality),
         },
     )
 

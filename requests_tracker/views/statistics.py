@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.caching import MUNICIPALITIES_VERSION, anonymous_page, data_version
-from portal.models import Department
 from portal.registry import deadline_sources, statistics_sections
 from portal.selectors import municipality_get
 from portal.statistics import (
@@ -27,7 +26,7 @@ from portal.statistics import (
     table_json,
 )
 from requests_tracker.forms.statistics import DashboardFiltersForm
-from requests_tracker.selectors import categories_list, dashboard, open_data, statistics
+from requests_tracker.selectors import dashboard, open_data, statistics
 from requests_tracker.views.public import map_context
 
 LICENCE_LINK = f'<{LICENCE_URL}>; rel="license"'
@@ -105,6 +104,31 @@ def requests_json(request: HttpRequest, municipality_slug: str) -> HttpResponse:
 
 
 @require_GET
+def requests_months_csv(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    figures = statistics.requests_statistics(municipality=municipality)
+    return _download(
+        table_csv(statistics.months_rows(figures=figures)),
+        content_type="text/csv; charset=utf-8",
+        filename=f"{municipality.slug}-requests-months.csv",
+    )
+
+
+@require_GET
+def requests_months_json(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = municipality_get(slug=municipality_slug)
+    figures = statistics.requests_statistics(municipality=municipality)
+    body = table_json(
+        statistics.months_rows(figures=figures),
+        title=_("Citizen requests month by month"),
+        municipality=municipality,
+        modified=figures.get("computed_at"),
+        url=request.build_absolute_uri(),
+    )
+    return _download(body, content_type="application/json", filename=f"{municipality.slug}-requests-months.json")
+
+
+@require_GET
 def requests_geojson(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
     document = open_data.requests_feature_collection(municipality=municipality)
@@ -164,9 +188,12 @@ def staff_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRespons
     filters = form.filters()
     figures = statistics.requests_statistics(municipality=municipality, filters=filters)
     backlog = dashboard.department_backlog(municipality=municipality, filters=filters)
-    deadlines = [
-        {"source": source, "items": source.items(request.user, municipality, None)} for source in deadline_sources()
-    ]
+    deadlines = []
+    for source in deadline_sources():
+        list_url = source.url_for(request.user, municipality)
+        items = source.items(request.user, municipality, None)
+        if list_url or items:  # only the work this person may act on, and links only to pages they may open
+            deadlines.append({"source": source, "items": items, "list_url": list_url})
     return render(
         request,
         "requests_tracker/staff/dashboard.html",
@@ -179,8 +206,7 @@ def staff_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRespons
             "deadlines": deadlines,
             "backlog": backlog,
             "backlog_chart": dashboard.backlog_chart(backlog),
-            "departments": Department.objects.filter(municipality=municipality),
-            "categories": categories_list(municipality=municipality),
+            "requests_queue_url": dashboard.request_list_url(request.user, municipality),
             "public_url": reverse("requests_statistics:page", args=[municipality.slug]),
         },
     )

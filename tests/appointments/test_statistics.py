@@ -66,6 +66,7 @@ def test_the_figures_equal_a_hand_count(chania, service, bookings):
     header, *rows = appointments_statistics_table(figures)
     assert header[:3] == ["service", "month", "bookings"]
     assert rows[0][:3] == ["Οικοδομικές Άδειες", "2026-03", 4]
+    assert rows[-1][:3] == ["Οικοδομικές Άδειες", None, 5]  # the service's totals: no month, null in the JSON
 
 
 def test_a_date_range_narrows_the_bookings(chania, service, bookings):

@@ -69,8 +69,8 @@ def test_the_citizen_sees_the_promised_date_and_reopens_a_request_not_fixed(
 @pytest.mark.parametrize(
     ("prefix", "heading", "csv_label"),
     [
-        ("", "Τα αιτήματα πολιτών σε αριθμούς", "Λήψη των στοιχείων (CSV)"),
-        ("/en", "Citizen requests in numbers", "Download the figures (CSV)"),
+        ("", "Η εξυπηρέτηση σε αριθμούς", "Λήψη των στοιχείων (CSV)"),  # the page's title is its card's
+        ("/en", "Service levels in numbers", "Download the figures (CSV)"),
     ],
 )
 def test_the_public_statistics_page_on_a_phone(
