@@ -10,26 +10,13 @@ from requests_tracker.models import Category
 
 class DashboardFiltersForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.none(),
-        required=False,
-        empty_label=_("All departments"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
     )
     category = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.none(),
-        required=False,
-        empty_label=_("All categories"),
-        # Bootstrap's full width: without it a select is as wide as its longest option, wider than a phone.
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All categories")
     )
-    date_from = forms.DateField(
-        label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
-    date_to = forms.DateField(
-        label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
+    date_from = forms.DateField(label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Filed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
