@@ -18,7 +18,11 @@ _COLOURS = {
 
 
 def appointment_items(user) -> list[CaseFileItem]:
-    """Upcoming appointments, soonest first, then past and cancelled ones, newest first."""
+    """Upcoming appointments, soonest first, then (a group of their own) past and cancelled ones, newest first.
+
+    A past appointment shows what became of it: attended («ολοκληρώθηκε»), no-show, or past without a mark
+    («έληξε»), never «προγραμματισμένο».
+    """
     now = timezone.now()
     rows = list(
         Appointment.objects.bookings()
@@ -35,11 +39,24 @@ def _item(appointment: Appointment, *, upcoming: bool) -> CaseFileItem:
     return CaseFileItem(
         title=f"{appointment.service.name} · {appointment.get_mode_display()}",
         url=reverse("appointments:booking", kwargs={"code": appointment.code}),
-        status=appointment.get_status_display(),
-        status_colour=_COLOURS.get(appointment.status, "text-bg-secondary"),
+        status=_status(appointment, upcoming=upcoming),
+        status_colour=_COLOURS.get(appointment.status, "text-bg-secondary") if upcoming else _PAST_COLOUR,
         next_step=_next_step(appointment) if upcoming else "",
         when=appointment.start,
+        group=_("Upcoming") if upcoming else _("Past and cancelled"),
     )
+
+
+# Past items are done with: one quiet colour, whatever became of them (the words tell which).
+_PAST_COLOUR = "text-bg-secondary"
+
+
+def _status(appointment: Appointment, *, upcoming: bool) -> str:
+    if upcoming or appointment.status in (Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW):
+        return appointment.get_status_display()
+    if appointment.status == Appointment.Status.ATTENDED:
+        return _("completed")
+    return _("past, not marked")
 
 
 def _next_step(appointment: Appointment) -> str:

@@ -12,7 +12,14 @@ class PortalConfig(AppConfig):
         # Deploy checks; signal receivers for the request id carried into Celery tasks and the worker's metrics.
         from portal import checks, metrics, observability  # noqa: F401
         from portal.caching import MUNICIPALITIES_VERSION, data_changed
+        from portal.celery import beat_register
         from portal.models import Municipality
+
+        # Every five minutes: e-mails whose broker hand-off failed at commit time are sent again.
+        beat_register("portal-email-resend-pending", task="portal.tasks.email_resend_pending", schedule=300.0)
+        # Every quarter of an hour: the public statistics sections the apps registered, per municipality, into the
+        # cache.
+        beat_register("portal-statistics-refresh", task="portal.tasks.statistics_refresh", schedule=900.0)
 
         # The home page's list of municipalities is cached (portal.caching): any save or deletion, from the admin,
         # load_demo or a shell, moves its version on commit. A cache, not a rule: hence a signal.

@@ -62,6 +62,8 @@ class CaseFileItem:
     next_step: str = ""
     when: Any = None  # a datetime or date shown with the item, e.g. when it was filed or when it takes place
     status_colour: str = "text-bg-secondary"  # a Bootstrap badge class
+    # A heading the item is listed under, e.g. «Προσεχή» / «Παλαιότερα»; items of one group must be adjacent.
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, registry, selectors, timezones
@@ -99,6 +100,16 @@ def case_file(request: HttpRequest) -> HttpResponse:
         action = section.action(request.user) if section.action else None
         sections.append({"section": section, "items": items, "failed": failed, "action": action})
     return render(request, "portal/case_file.html", {"sections": sections})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever the page says: the portal's SVG icon.
+
+    A temporary redirect, because the icon's static address carries a content hash that changes with the file.
+    """
+    return redirect(static("portal/favicon.svg"))
 
 
 @never_cache

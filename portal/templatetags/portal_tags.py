@@ -49,3 +49,11 @@ def time_elsewhere(moment, zone) -> str:
         return ""
     when = formats.date_format(there.replace(tzinfo=None), "l j E, H:i")
     return gettext("local time at the appointment: %(when)s") % {"when": when}
+
+
+@register.simple_tag
+def email_greeting(person) -> str:
+    """The opening line of every e-mail to a person (portal/greetings.py): «Γεια σας, Γιώργο,» / "Dear Giorgos,"."""
+    from portal.greetings import greeting
+
+    return greeting(person)

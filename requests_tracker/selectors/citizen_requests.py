@@ -332,14 +332,16 @@ def request_detail_parts(*, citizen_request: Request, user) -> dict:
 class PathStep:
     status: str
     label: str
-    state: str  # "done", "current" or "ahead"
+    state: str  # "done", "skipped" (passed over without ever being reached), "current" or "ahead"
     when: datetime | None = None
 
 
 def request_path(*, citizen_request: Request, timeline: list) -> list[PathStep]:
     """The guide's §7 «Σχηματική απεικόνιση»: the whole path, Registered → … → Closed, with the steps still ahead.
 
-    A withdrawn request's path ends at Withdrawn. The time of a step is when the request last reached it.
+    A withdrawn request's path ends at Withdrawn. The time of a step is when the request last reached it. A step
+    before the current one that the request never reached (a clerk moved it from Registered straight to Closed) is
+    "skipped", not "done". The first step is always done: a request is registered when it is filed.
     """
     reached = {step.to_status: step.created_at for step in timeline if step.due_date is None}
     path = list(Request.WORKFLOW)
@@ -350,7 +352,13 @@ def request_path(*, citizen_request: Request, timeline: list) -> list[PathStep]:
         PathStep(
             status=status,
             label=Request.Status(status).label,
-            state="done" if index < current else "current" if index == current else "ahead",
+            state=(
+                ("done" if index == 0 or status in reached else "skipped")
+                if index < current
+                else "current"
+                if index == current
+                else "ahead"
+            ),
             when=reached.get(status) if index <= current else None,
         )
         for index, status in enumerate(path)

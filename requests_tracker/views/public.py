@@ -371,7 +371,7 @@ def reopen(request: HttpRequest, municipality_slug: str, code: str) -> HttpRespo
             error.add_to_form(form)
         else:
             messages.success(
-                request, _("Thank you: the request is In progress again and the department has been told.")
+                request, _("Thank you: the request is «In progress» again and the department has been told.")
             )
             return redirect(citizen_request_url(citizen_request))
     return _detail_page(request, municipality, citizen_request, CommentForm(), status=400, reopen_form=form)

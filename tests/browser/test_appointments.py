@@ -49,7 +49,7 @@ def test_in_person_booking_in_greek_then_reschedule_and_cancel_from_the_page(pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Επιλογή υπηρεσίας")
     page.locator("a.btn", has_text="Επιλογή").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Επιλογή ημερομηνίας και ώρας")
-    expect(page.get_by_label("Επιλογή Προσωπικού")).to_have_value("")  # «Οποιοσδήποτε»
+    expect(page.get_by_label("Επιλογή υπαλλήλου")).to_have_value("")  # «Οποιοσδήποτε»
     expect(page.locator("#zone-note")).to_contain_text("(UTC+02:00) Αθήνα")  # the browser is in Athens time
     shown = _pick_first_time(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Τα στοιχεία σας")

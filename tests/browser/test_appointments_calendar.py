@@ -43,6 +43,7 @@ def test_on_the_last_day_of_a_month_the_calendar_opens_on_the_next_months_first_
         expect(page.get_by_role("link", name="Επόμενος μήνας")).to_have_count(0)  # the horizon
         expect(page.locator("#horizon-note")).to_contain_text("Παρασκευή 29 Ιανουαρίου 2027")
         expect(page.locator("#horizon-note")).to_contain_text("από 3 Δεκεμβρίου 2026")
+        expect(page.locator("#horizon-note")).to_contain_text("Οι ημέρες του Φεβρουαρίου 2027 ανοίγουν")  # genitive
         expect(page.get_by_role("link", name="Δευτέρα 1 Φεβρουαρίου")).to_have_count(0)
         page.get_by_role("link", name="Προηγούμενος μήνας").click()
         expect(page.locator("#calendar-month")).to_have_text("Δεκέμβριος 2026")

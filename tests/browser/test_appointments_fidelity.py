@@ -64,7 +64,7 @@ def test_the_clerk_picker_changes_nothing_until_show_is_pressed(page, live_serve
     login_as(page, live_server, citizen)
     page.goto(_slots_url(live_server, service))
     address = page.url
-    picker = page.get_by_label("Επιλογή Προσωπικού")
+    picker = page.get_by_label("Επιλογή υπαλλήλου")
     picker.focus()
     page.keyboard.press("ArrowDown")  # WCAG 3.2.2: changing a select does not navigate
     expect(picker).to_have_value(str(clerk.pk))

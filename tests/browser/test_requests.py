@@ -59,7 +59,7 @@ def test_file_edit_acknowledge_lock_in_greek(page, live_server, reporter, catego
 
     expect(page).to_have_url(re.compile(r"/requests/thessaloniki/r/THE-\w{6}/$"))
     citizen_request = Request.objects.get()
-    expect(page.locator(".status-badge")).to_have_text("Καταχωρήθηκε")
+    expect(page.locator(".status-badge")).to_have_text("Καταχωρίστηκε")
     expect(page.locator("img.request-thumb")).to_have_count(1)
     expect(page.get_by_role("link", name=re.compile(r"letter\.pdf"))).to_be_visible()
     assert_accessible(page)

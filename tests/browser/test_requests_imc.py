@@ -179,7 +179,7 @@ def test_withdraw_asks_first_and_keeps_the_request(page, live_server, reporter, 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Απόσυρση του αιτήματος {citizen_request.code};")
     assert_accessible(page)
     page.get_by_role("link", name="Όχι, να παραμείνει").click()
-    expect(page.locator(".status-badge")).to_have_text("Καταχωρήθηκε")
+    expect(page.locator(".status-badge")).to_have_text("Καταχωρίστηκε")
     page.get_by_role("link", name="Επεξεργασία ή απόσυρση").click()
     page.get_by_role("link", name="Απόσυρση του αιτήματος").click()
     page.get_by_label("Γιατί το αποσύρετε; (προαιρετικό)").fill("Το έφτιαξε ο γείτονας.")

@@ -52,7 +52,7 @@ def test_the_citizen_sees_the_promised_date_and_reopens_a_request_not_fixed(
         page.get_by_label("Τι εξακολουθεί να μην είναι εντάξει;").fill("Η λακκούβα είναι ακόμη εκεί.")
         assert_accessible(page)
         page.get_by_role("button", name="Δεν διορθώθηκε").click()
-        expect(page.get_by_text("το αίτημα είναι ξανά Σε εξέλιξη")).to_be_visible()
+        expect(page.get_by_text("το αίτημα είναι ξανά «Σε εξέλιξη»")).to_be_visible()
         expect(page.locator(".request-path-step[aria-current='step']")).to_contain_text("Σε εξέλιξη")
         page.locator("#timeline summary").click()
         expect(page.locator(".timeline-step").last).to_contain_text("Η λακκούβα είναι ακόμη εκεί.")

@@ -35,9 +35,9 @@ def test_email_is_written_in_the_recipients_language(db, django_capture_on_commi
         _enqueue(language="en")
     greek, english = mail.outbox
     assert greek.subject == "Δοκιμαστικό μήνυμα από την Πύλη του Δήμου"
-    assert "Γεια σας Μαρία" in greek.body
+    assert "Γεια σας, Μαρία," in greek.body
     assert english.subject == "Test message from Dimos Portal"
-    assert "Hello Μαρία" in english.body
+    assert "Dear Μαρία," in english.body
 
 
 def test_a_rolled_back_transaction_sends_nothing(db, django_capture_on_commit_callbacks):

@@ -86,7 +86,7 @@ def test_a_real_worker_delivers_the_email(worker_queue):
     (message,) = smtp.messages
     assert message["To"] == "citizen@example.gr"
     assert message["Subject"].strip() == "Δοκιμαστικό μήνυμα από την Πύλη του Δήμου"
-    assert "Γεια σας Νίκος" in message.get_body(preferencelist=("plain",)).get_content()  # beside its HTML alternative
+    assert "Γεια σας, Νίκο," in message.get_body(preferencelist=("plain",)).get_content()  # beside its HTML alternative
     # The worker holds the row lock from sending until its commit, so this read waits for that commit.
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)

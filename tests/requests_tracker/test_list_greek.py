@@ -89,7 +89,7 @@ def test_status_sort_follows_the_workflow(client, one_of_each_status):
 
 def test_the_status_after_registered_has_the_guides_word():
     with translation.override("el"):
-        assert str(Request.Status.REGISTERED.label) == "Καταχωρήθηκε"
+        assert str(Request.Status.REGISTERED.label) == "Καταχωρίστηκε"
         assert str(Request.Status.ACKNOWLEDGED.label) == "Γνωστοποιήθηκε"
 
 

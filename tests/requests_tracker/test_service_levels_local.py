@@ -32,7 +32,7 @@ def test_filing_e_mails_the_reporter_the_expected_date(reporter, categories, dja
         filed = make_request(reporter, categories["potholes"])
     (message,) = [m for m in mail.outbox if reporter.email in m.to]
     assert message.subject.endswith(f"Το αίτημά σας {filed.code} καταχωρίστηκε")
-    assert "Αναμένεται έως 16-03-2026." in message.body
+    assert "Αναμένεται έως 16 Μαρτίου 2026." in message.body  # as the page writes it
     assert f"/requests/thessaloniki/r/{filed.code}/" in message.body
 
 

@@ -164,7 +164,7 @@ def test_edit_is_locked_after_registered(client, reporter, categories, clerk):
 def test_the_detail_page_shows_the_code_and_status(client, reporter, categories):
     citizen_request = make_request(reporter, categories["bins"])
     page = client.get(reverse("requests_tracker:detail", args=["thessaloniki", citizen_request.code])).content.decode()
-    assert citizen_request.code in page and "Καταχωρήθηκε" in page
+    assert citizen_request.code in page and "Καταχωρίστηκε" in page
 
 
 def test_a_vote_counts_once(client, reporter, neighbour, categories):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
             email = email_enqueue(
                 to=[address],
                 template="portal/email/test",
-                context={"name": address},
+                context={"name": ""},  # an address is no name: the greeting is «Γεια σας,»
                 language=language,
             )
         self.stdout.write(f"Queued e-mail {email.pk} to {address}.")
