@@ -17,9 +17,13 @@ re-checks the slot in the database (`selectors.slot_find`).
 
 import logging
 from bisect import bisect_left
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
 
 from appointments import selectors
 from appointments.models import Appointment, Holiday, Service, StaffMember, TimeOff, WorkingHours
@@ -106,6 +110,104 @@ def month_availability(
     )
 
 
+def first_free_start(*, service: Service, clerk: StaffMember | None = None, now: datetime | None = None):
+    """The earliest bookable start within the horizon (UTC datetime), of Any clerk or of `clerk`, or None: what
+    `selectors.first_free_slot` finds (five queries, however far), cached under the availability version.
+
+    As the clock moves on, bookable times only go (the notice passes them) until the horizon gains a day at the
+    municipality's midnight: the answer holds until the notice reaches it or that midnight, whichever comes
+    first, and is then worked out again. One cache read when warm.
+    """
+    now = now or timezone.now()
+    municipality = service.municipality
+    key = ":".join(
+        str(part)
+        for part in (
+            "appointments:first-free",
+            data_version(_version_name(service.municipality_id)),
+            service.pk,
+            clerk.pk if clerk else "any",
+            municipality.time_zone,
+        )
+    )
+
+    def build() -> tuple[datetime | None, datetime]:
+        slot = selectors.first_free_slot(service=service, clerk=clerk, now=now)
+        today = now.astimezone(municipality.zone).date()
+        moments = [datetime.combine(today + timedelta(days=1), time.min, tzinfo=municipality.zone)]
+        if slot is not None:
+            moments.append(slot.start - timedelta(hours=service.minimum_notice_hours))
+        return (slot.start if slot else None), min(moments)
+
+    return cached_until(key, build, now=now)
+
+
+def service_with_clerks(*, municipality, service_id: int) -> tuple[Service, list[StaffMember]] | None:
+    """The municipality's active service `service_id` and its bookable clerks (users loaded, by id), or None.
+
+    Cached under the municipality's availability version, which every change of a service, a clerk or a clerk's
+    services moves (and a clerk's name, see `_on_user_saved`): one cache read and no query when warm. The service's
+    `municipality` is the one given (the caller's current copy), not the one it was cached with.
+    """
+    version = data_version(_version_name(municipality.pk))
+
+    def build() -> tuple:
+        service = Service.objects.filter(pk=service_id, municipality_id=municipality.pk, is_active=True).first()
+        if service is None:
+            return ()
+        return service, selectors.clerks_for(service=service)
+
+    found = cached(f"appointments:service:{version}:{service_id}", build, timeout=ENTRY_SECONDS)
+    if not found:
+        return None
+    service, clerks = found
+    service.municipality = municipality
+    return service, clerks
+
+
+def fragment_key(*, service: Service, parts: tuple) -> str:
+    """The cache key of a rendered part of the free-slot page: the municipality's availability version, the
+    service and its municipality's zone, the language, and `parts` (everything else the part shows: the mode,
+    the clerk or Any, the citizen's zone, the month and day asked for…; a stable repr, nothing personal)."""
+    version = data_version(_version_name(service.municipality_id))
+    language = translation.get_language()
+    return ":".join(
+        str(part)
+        for part in (
+            "appointments:fragment",
+            version,
+            service.pk,
+            service.municipality.time_zone,
+            language,
+            *parts,
+        )
+    )
+
+
+def cached_until(key: str, build: Callable[[], tuple[object, datetime | None]], *, now: datetime) -> object:
+    """The value under `key`, built by `build()` → (value, stable_until) when missing or no longer right.
+
+    `stable_until` is the moment the clock alone would change the value (a time passing its minimum notice, a new
+    day opening; see `calendar_context` and `first_free_start`); None: never by the clock. The version in the key
+    answers for the data; entries expire after ENTRY_SECONDS. With the cache down, built every time.
+    """
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.exception("caching: %s could not be read", key)
+        found = None
+    if found is not None:
+        value, stable_until = found
+        if stable_until is None or now < stable_until:
+            return value
+    value, stable_until = build()
+    try:
+        cache.set(key, (value, stable_until), timeout=ENTRY_SECONDS)
+    except Exception:
+        logger.exception("caching: %s could not be written", key)
+    return value
+
+
 class MonthAvailability:
     """A month's cached free starts seen at one moment: `free_days` and `slots(day)`, both within [low, high)."""
 
@@ -119,6 +221,15 @@ class MonthAvailability:
     def free_days(self) -> list[date]:
         """The local days with at least one bookable time, ascending."""
         return [day for day, day_starts in sorted(self._starts.items()) if self._bookable(day_starts)]
+
+    @property
+    def first_start(self) -> datetime | None:
+        """The month's earliest bookable start (UTC), or None."""
+        for _day, day_starts in sorted(self._starts.items()):
+            bookable = self._bookable(day_starts)
+            if bookable:
+                return datetime.fromtimestamp(bookable[0], UTC)
+        return None
 
     def slots(self, day: date) -> list[selectors.Slot]:
         """The day's bookable times as Slots (UTC, ascending). Their `clerk_ids` are left empty: booking picks
@@ -155,6 +266,16 @@ def _on_write(sender, instance, **kwargs) -> None:
     availability_changed(municipality_id=_municipality_of(instance))
 
 
+def _on_user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    # A clerk's name is shown in the cached clerk list; a login only stamps last_login.
+    if kwargs.get("raw") or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    for municipality_id in set(
+        StaffMember.objects.filter(user_id=instance.pk).values_list("municipality_id", flat=True)
+    ):
+        availability_changed(municipality_id=municipality_id)
+
+
 def _on_services_changed(sender, instance, action, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         availability_changed(municipality_id=instance.municipality_id)
@@ -165,6 +286,7 @@ def connect_signals() -> None:
     for model in (Service, StaffMember, WorkingHours, TimeOff, Holiday, Appointment):
         post_save.connect(_on_write, sender=model, dispatch_uid=f"availability-save-{model.__name__}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"availability-delete-{model.__name__}")
+    post_save.connect(_on_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="availability-clerk-user")
     m2m_changed.connect(
         _on_services_changed, sender=StaffMember.services.through, dispatch_uid="availability-clerk-services"
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.selectors import user_is_clerk_of
-from portal.caching import cached
+from portal.caching import MUNICIPALITIES_VERSION, cached, data_version
 from portal.models import Municipality
 from requests_tracker.caching import page_key
 from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
@@ -156,6 +156,18 @@ def requests_list_key(
     person = user.pk if user is not None and user.is_authenticated else None
     return page_key(
         "list", municipality_id=municipality.pk, parts=(language, str(zone), filters, query, page[:12], person)
+    )
+
+
+def requests_page_key(*, municipality: Municipality, full_path: str, language: str, zone) -> str:
+    """The cache key of the whole list page as an anonymous visitor sees it: at the municipality's requests version
+    and the municipalities' version (its name and map centre), per language, time zone and address (the query
+    string fills the filter form, the page links and the language links). Only for visitors who are not logged in
+    and have no message waiting: nothing on that page is anyone's own."""
+    return page_key(
+        "page",
+        municipality_id=municipality.pk,
+        parts=(language, str(zone), full_path[:2000], data_version(MUNICIPALITIES_VERSION)),
     )
 
 

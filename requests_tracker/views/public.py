@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.caching import cached
-from portal.selectors import municipality_get
+from portal.selectors import municipality_cached, municipality_get
 from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.forms import CommentForm, CommentSignatureForm, ReopenForm, RequestForm
 from requests_tracker.geocoding import municipality_area
@@ -36,7 +36,25 @@ def map_context(municipality) -> dict:
 
 @require_GET
 def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
+    municipality = municipality_cached(slug=municipality_slug)
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        # Someone's own page («My request», «Only mine», the staff queue link, a message): built for them.
+        return _request_list_page(request, municipality)
+    # A visitor's page is everyone's: the whole of it from the cache until the requests, their categories or the
+    # municipality change (their versions are in the key).
+    key = selectors.requests_page_key(
+        municipality=municipality,
+        full_path=request.get_full_path(),
+        language=get_language(),
+        zone=timezone.get_current_timezone(),
+    )
+    page = cached(
+        key, lambda: _request_list_page(request, municipality).content.decode(), timeout=selectors.LIST_CACHE_SECONDS
+    )
+    return HttpResponse(page)
+
+
+def _request_list_page(request: HttpRequest, municipality) -> HttpResponse:
     filters = selectors.ListFilters.from_query(request.GET)
     query = request.GET.copy()
     query.pop("page", None)
