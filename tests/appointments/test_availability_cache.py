@@ -361,7 +361,7 @@ def test_the_cached_page_drops_a_time_whose_notice_has_passed(service, clerk, ve
         assert 'value="2026-12-01T10:00:00+00:00"' not in page and 'value="2026-12-01T10:30:00+00:00"' in page
     with time_machine.travel(at(date(2026, 12, 2), 0, 5), tick=False):
         # A new day: the calendar's past days and the horizon's end move; 1 December is gone.
-        assert 'day=2026-12-01#day-times' not in _page(client, service, query)
+        assert "day=2026-12-01#day-times" not in _page(client, service, query)
 
 
 def test_nothing_of_one_citizen_reaches_another_through_the_cached_page(service, clerk, verified, other_citizen):
