@@ -1,4 +1,8 @@
-"""The free-slot page's cache: a month's free start times per (service, clerk or Any, citizen's zone, month).
+"""The free-slot page's caches: a month's free start times per (service, clerk or Any, citizen's zone, month); the
+service with its clerks (`service_with_clerks`); the first free time (`first_free_start`, also the service page's
+«next free time»); and the page's rendered part (`fragment_key`, `cached_until`: the calendar, the day's buttons
+and the clerk list, per language, mode, citizen's zone, clerk or Any, month, day and «first»). All are under the
+municipality's availability version below; the last two also hold only until the clock alone would change them.
 
 What is cached is public and the same for every citizen: the starts that the clerks' hours, time off, holidays
 and bookings leave free, before the minimum notice and the horizon are applied. Those two depend on the clock
@@ -7,7 +11,7 @@ turned into `Slot`s.
 
 Entries are found through a version per municipality kept in the same cache (Redis through CACHE_URL, so that
 every web process sees one version). Anything that changes availability — a booking made, cancelled, moved or
-marked, a waitlist hold, time off, a holiday, working hours, a service's settings, a clerk's services — calls
+marked, a waitlist hold, time off, a holiday, working hours, a service's settings, a clerk's services or name — calls
 `availability_changed`, which replaces the version now and again after the commit: the second replacement is
 the one that matters, since a page computed between the first and the commit may have read the old rows and
 stored them under the first. Pages never show a time taken by a committed booking once its commit has run its

@@ -113,7 +113,7 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
         raise Http404
     service, clerks = found
     clerk_value = request.GET.get("clerk") or ""
-    clerk = next((member for member in clerks if clerk_value.isdigit() and member.pk == int(clerk_value)), None)
+    clerk = next((member for member in clerks if str(member.pk) == clerk_value), None)  # else «Any»
     month, day = parse_month(request.GET.get("month")), parse_day(request.GET.get("day"))
     first = request.GET.get("first") == "1"
     shown = {

@@ -474,7 +474,7 @@ def test_a_warm_month_reads_no_rows(service, clerk, django_assert_num_queries):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "test-availability",
         }
