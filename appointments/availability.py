@@ -1,8 +1,9 @@
 """The free-slot page's caches: a month's free start times per (service, clerk or Any, citizen's zone, month); the
-service with its clerks (`service_with_clerks`); the first free time (`first_free_start`, also the service page's
-«next free time»); and the page's rendered part (`fragment_key`, `cached_until`: the calendar, the day's buttons
-and the clerk list, per language, mode, citizen's zone, clerk or Any, month, day and «first»). All are under the
-municipality's availability version below; the last two also hold only until the clock alone would change them.
+service and its clerks (`service_with_clerk_ids`, `clerks_cached`); the first free time (`first_free_start`, also
+the service page's «next free time»); and the page's rendered part (`fragment_key`, `cached_until`: the calendar,
+the day's buttons and the clerk list, per language, mode, citizen's zone, clerk or Any, month, day and «first»).
+All are under the municipality's availability version below; the last two also hold only until the clock alone
+would change them.
 
 What is cached is public and the same for every citizen: the starts that the clerks' hours, time off, holidays
 and bookings leave free, before the minimum notice and the horizon are applied. Those two depend on the clock
@@ -146,12 +147,13 @@ def first_free_start(*, service: Service, clerk: StaffMember | None = None, now:
     return cached_until(key, build, now=now)
 
 
-def service_with_clerks(*, municipality, service_id: int) -> tuple[Service, list[StaffMember]] | None:
-    """The municipality's active service `service_id` and its bookable clerks (users loaded, by id), or None.
+def service_with_clerk_ids(*, municipality, service_id: int) -> tuple[Service, frozenset[int]] | None:
+    """The municipality's active service `service_id` and the ids of its bookable clerks, or None.
 
     Cached under the municipality's availability version, which every change of a service, a clerk or a clerk's
-    services moves (and a clerk's name, see `_on_user_saved`): one cache read and no query when warm. The service's
-    `municipality` is the one given (the caller's current copy), not the one it was cached with.
+    services moves: one small cache read and no query when warm (the clerks themselves, which a page needs only
+    when it renders its list, are `clerks_cached`). The service's `municipality` is the one given (the caller's
+    current copy), not the one it was cached with.
     """
     version = data_version(_version_name(municipality.pk))
 
@@ -159,14 +161,26 @@ def service_with_clerks(*, municipality, service_id: int) -> tuple[Service, list
         service = Service.objects.filter(pk=service_id, municipality_id=municipality.pk, is_active=True).first()
         if service is None:
             return ()
-        return service, selectors.clerks_for(service=service)
+        clerk_ids = StaffMember.objects.filter(services=service, bookable=True).values_list("pk", flat=True)
+        return service, frozenset(clerk_ids)
 
     found = cached(f"appointments:service:{version}:{service_id}", build, timeout=ENTRY_SECONDS)
     if not found:
         return None
-    service, clerks = found
+    service, clerk_ids = found
     service.municipality = municipality
-    return service, clerks
+    return service, clerk_ids
+
+
+def clerks_cached(*, service: Service) -> list[StaffMember]:
+    """The service's bookable clerks with their users, by id (`selectors.clerks_for`), cached under the
+    availability version, which a clerk's name moves too (`_on_user_saved`)."""
+    version = data_version(_version_name(service.municipality_id))
+    return cached(
+        f"appointments:clerks:{version}:{service.pk}",
+        lambda: selectors.clerks_for(service=service),
+        timeout=ENTRY_SECONDS,
+    )
 
 
 def fragment_key(*, service: Service, parts: tuple) -> str:

@@ -108,16 +108,16 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
     # Everything but the surrounding page is everyone's (the service, its clerks, the calendar of free times) and
     # comes from the cache, at the municipality's availability version (appointments/availability.py).
     municipality = municipality_cached(slug=municipality_slug)
-    found = availability.service_with_clerks(municipality=municipality, service_id=service_id)
+    found = availability.service_with_clerk_ids(municipality=municipality, service_id=service_id)
     if found is None or mode not in found[0].modes:
         raise Http404
-    service, clerks = found
+    service, clerk_ids = found
     clerk_value = request.GET.get("clerk") or ""
-    clerk = next((member for member in clerks if str(member.pk) == clerk_value), None)  # else «Any»
+    clerk_id = next((pk for pk in clerk_ids if str(pk) == clerk_value), None)  # else «Any»
     month, day = parse_month(request.GET.get("month")), parse_day(request.GET.get("day"))
     first = request.GET.get("first") == "1"
     shown = {
-        "clerk": clerk.pk if clerk else None,
+        "clerk": clerk_id,
         "month": month and f"{month:%Y-%m}",
         "day": day,
         "first": "1" if first else None,
@@ -129,6 +129,9 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
     zone = request.time_zone
 
     def build() -> tuple[str, object]:
+        # The clerks (with their names) are read only here, when the part is rendered.
+        clerks = availability.clerks_cached(service=service)
+        clerk = next((member for member in clerks if member.pk == clerk_id), None)
         context = calendar_context(
             service=service,
             zone=zone,
