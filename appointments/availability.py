@@ -1,6 +1,6 @@
 """The free-slot page's caches: a month's free start times per (service, clerk or Any, citizen's zone, month); the
 service and its clerks (`service_with_clerk_ids`, `clerks_cached`); the first free time (`first_free_start`, also
-the service page's «next free time»); and the page's rendered part (`fragment_key`, `cached_until`: the calendar,
+the service page's «next free time»); and the page's rendered part (`page_part_cached`: the calendar,
 the day's buttons and the clerk list, per language, mode, citizen's zone, clerk or Any, month, day and «first»).
 All are under the municipality's availability version below; the last two also hold only until the clock alone
 would change them.
@@ -26,13 +26,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from appointments import selectors
 from appointments.models import Appointment, Holiday, Service, StaffMember, TimeOff, WorkingHours
-from portal.caching import cached, data_changed, data_version, data_version_key
+from portal.caching import cached, cached_at_versions, data_changed, data_version, data_version_key
 
 logger = logging.getLogger(__name__)
 
@@ -125,16 +124,7 @@ def first_free_start(*, service: Service, clerk: StaffMember | None = None, now:
     """
     now = now or timezone.now()
     municipality = service.municipality
-    key = ":".join(
-        str(part)
-        for part in (
-            "appointments:first-free",
-            data_version(_version_name(service.municipality_id)),
-            service.pk,
-            clerk.pk if clerk else "any",
-            municipality.time_zone,
-        )
-    )
+    key = f"appointments:first-free:{service.pk}:{clerk.pk if clerk else 'any'}:{municipality.time_zone}"
 
     def build() -> tuple[datetime | None, datetime]:
         slot = selectors.first_free_slot(service=service, clerk=clerk, now=now)
@@ -144,7 +134,7 @@ def first_free_start(*, service: Service, clerk: StaffMember | None = None, now:
             moments.append(slot.start - timedelta(hours=service.minimum_notice_hours))
         return (slot.start if slot else None), min(moments)
 
-    return cached_until(key, build, now=now)
+    return cached_at_versions(key, [_version_name(service.municipality_id)], build, timeout=ENTRY_SECONDS, now=now)
 
 
 def service_with_clerk_ids(*, municipality, service_id: int) -> tuple[Service, frozenset[int]] | None:
@@ -155,7 +145,6 @@ def service_with_clerk_ids(*, municipality, service_id: int) -> tuple[Service, f
     when it renders its list, are `clerks_cached`). The service's `municipality` is the one given (the caller's
     current copy), not the one it was cached with.
     """
-    version = data_version(_version_name(municipality.pk))
 
     def build() -> tuple:
         service = Service.objects.filter(pk=service_id, municipality_id=municipality.pk, is_active=True).first()
@@ -164,7 +153,12 @@ def service_with_clerk_ids(*, municipality, service_id: int) -> tuple[Service, f
         clerk_ids = StaffMember.objects.filter(services=service, bookable=True).values_list("pk", flat=True)
         return service, frozenset(clerk_ids)
 
-    found = cached(f"appointments:service:{version}:{service_id}", build, timeout=ENTRY_SECONDS)
+    found = cached_at_versions(
+        f"appointments:service:{municipality.pk}:{service_id}",
+        [_version_name(municipality.pk)],
+        build,
+        timeout=ENTRY_SECONDS,
+    )
     if not found:
         return None
     service, clerk_ids = found
@@ -183,47 +177,26 @@ def clerks_cached(*, service: Service) -> list[StaffMember]:
     )
 
 
-def fragment_key(*, service: Service, parts: tuple) -> str:
-    """The cache key of a rendered part of the free-slot page: the municipality's availability version, the
-    service and its municipality's zone, the language, and `parts` (everything else the part shows: the mode,
-    the clerk or Any, the citizen's zone, the month and day asked for…; a stable repr, nothing personal)."""
-    version = data_version(_version_name(service.municipality_id))
-    language = translation.get_language()
-    return ":".join(
+def page_part_cached(
+    *, service: Service, parts: tuple, build: Callable[[], tuple[str, datetime | None]], now: datetime
+) -> str:
+    """A rendered part of the free-slot page, built by `build()` → (html, stable_until) when missing, built at an
+    older availability version, or past `stable_until` (the moment the clock alone would change it: a shown time
+    passing its minimum notice, a new day; see `calendar_context`). Keyed by the service and its municipality's
+    zone, the language and `parts` (everything else the part shows: the mode, the clerk or Any, the citizen's
+    zone, the month and day asked for…; a stable repr, nothing personal). One cache round trip when warm.
+    """
+    key = ":".join(
         str(part)
         for part in (
             "appointments:fragment",
-            version,
             service.pk,
             service.municipality.time_zone,
-            language,
+            translation.get_language(),
             *parts,
         )
     )
-
-
-def cached_until(key: str, build: Callable[[], tuple[object, datetime | None]], *, now: datetime) -> object:
-    """The value under `key`, built by `build()` → (value, stable_until) when missing or no longer right.
-
-    `stable_until` is the moment the clock alone would change the value (a time passing its minimum notice, a new
-    day opening; see `calendar_context` and `first_free_start`); None: never by the clock. The version in the key
-    answers for the data; entries expire after ENTRY_SECONDS. With the cache down, built every time.
-    """
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.exception("caching: %s could not be read", key)
-        found = None
-    if found is not None:
-        value, stable_until = found
-        if stable_until is None or now < stable_until:
-            return value
-    value, stable_until = build()
-    try:
-        cache.set(key, (value, stable_until), timeout=ENTRY_SECONDS)
-    except Exception:
-        logger.exception("caching: %s could not be written", key)
-    return value
+    return cached_at_versions(key, [_version_name(service.municipality_id)], build, timeout=ENTRY_SECONDS, now=now)
 
 
 class MonthAvailability:

@@ -94,3 +94,36 @@ def cached(key: str, build: Callable[[], object], *, timeout: int | None) -> obj
         except Exception:
             logger.exception("caching: %s could not be written", key)
     return value
+
+
+def cached_at_versions(
+    key: str, names: list[str], build: Callable[[], object], *, timeout: int | None, now: datetime | None = None
+) -> object:
+    """`build()`'s value kept under `key` with the versions of the data `names` it was built at, and served while
+    they are current: the versions and the entry are read in one round trip (`cached` with the version in the key
+    takes one per version and one for the entry).
+
+    `key` must name every other input of `build` (nothing personal unless it names the person). With `now` given,
+    `build()` returns (value, stable_until): the moment the clock alone would change the value (an aware datetime,
+    or None: never), after which it is built again. With the cache down, `build()` every time.
+    """
+    version_keys = [data_version_key(name) for name in names]
+    try:
+        found = cache.get_many([*version_keys, key])
+    except Exception:
+        logger.exception("caching: %s could not be read", key)
+        found = {}
+    versions = tuple(
+        found.get(version_key) or data_version(name) for version_key, name in zip(version_keys, names, strict=True)
+    )
+    entry = found.get(key)
+    if entry is not None:
+        built_at, value, stable_until = entry
+        if built_at == versions and (stable_until is None or now is None or now < stable_until):
+            return value
+    value, stable_until = build() if now is not None else (build(), None)
+    try:
+        cache.set(key, (versions, value, stable_until), timeout=timeout)
+    except Exception:
+        logger.exception("caching: %s could not be written", key)
+    return value

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from portal.caching import MUNICIPALITIES_VERSION, cached, data_version
+from portal.caching import MUNICIPALITIES_VERSION, cached_at_versions
 from portal.models import Municipality
 
 # Municipalities change rarely and every change moves MUNICIPALITIES_VERSION on commit; the expiry only returns memory.
@@ -24,13 +24,13 @@ def municipality_get(*, slug: str) -> Municipality:
 
 def municipality_cached(*, slug: str) -> Municipality:
     """The municipality of `slug` from the cache, read from the database once per version of the municipalities
-    (portal.apps moves it on every save or deletion): two cache reads and no query when warm. Raises Http404 for
-    a slug that names none (that answer is cached too: adding the municipality moves the version)."""
+    (portal.apps moves it on every save or deletion): one cache round trip and no query when warm. Raises Http404
+    for a slug that names none (that answer is cached too: adding the municipality moves the version)."""
     if not slug or len(slug) > 50:
         raise Http404
-    version = data_version(MUNICIPALITIES_VERSION)
-    found = cached(
-        f"portal:municipality:{version}:{slug}",
+    found = cached_at_versions(
+        f"portal:municipality:{slug}",
+        [MUNICIPALITIES_VERSION],
         lambda: Municipality.objects.filter(slug=slug).first() or "",
         timeout=MUNICIPALITY_CACHE_SECONDS,
     )

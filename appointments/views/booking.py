@@ -154,8 +154,9 @@ def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: i
         )
         return render_to_string("appointments/_step_slots_body.html", context), context["stable_until"]
 
-    key = availability.fragment_key(service=service, parts=(municipality.slug, mode, zone.key, *shown.values()))
-    body = availability.cached_until(key, build, now=now)
+    body = availability.page_part_cached(
+        service=service, parts=(municipality.slug, mode, zone.key, *shown.values()), build=build, now=now
+    )
     return render(request, "appointments/step_slots.html", {"body": mark_safe(body)})  # noqa: S308 - ours
 
 

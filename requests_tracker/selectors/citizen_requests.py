@@ -1,5 +1,6 @@
 """Reads for citizen requests: the filtered list, map pins clustered on a grid, the detail page, the staff queue."""
 
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -14,9 +15,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.selectors import user_is_clerk_of
-from portal.caching import MUNICIPALITIES_VERSION, cached, data_version
+from portal.caching import MUNICIPALITIES_VERSION, cached
 from portal.models import Municipality
-from requests_tracker.caching import page_key
+from requests_tracker.caching import page_key, version_name
 from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
@@ -160,15 +161,17 @@ def requests_list_key(
 
 
 def requests_page_key(*, municipality: Municipality, full_path: str, language: str, zone) -> str:
-    """The cache key of the whole list page as an anonymous visitor sees it: at the municipality's requests version
-    and the municipalities' version (its name and map centre), per language, time zone and address (the query
-    string fills the filter form, the page links and the language links). Only for visitors who are not logged in
-    and have no message waiting: nothing on that page is anyone's own."""
-    return page_key(
-        "page",
-        municipality_id=municipality.pk,
-        parts=(language, str(zone), full_path[:2000], data_version(MUNICIPALITIES_VERSION)),
-    )
+    """The cache key of the whole list page as an anonymous visitor sees it, per language, time zone and address
+    (the query string fills the filter form, the page links and the language links). Kept with the versions of
+    `requests_page_versions` (portal.caching.cached_at_versions). Only for visitors who are not logged in and have
+    no message waiting: nothing on that page is anyone's own."""
+    digest = hashlib.sha256(repr((language, str(zone), full_path[:2000])).encode()).hexdigest()[:32]
+    return f"requests:page:{municipality.pk}:{digest}"
+
+
+def requests_page_versions(*, municipality: Municipality) -> list[str]:
+    """What the visitor's list page shows: the municipality's requests and categories, and the municipality."""
+    return [version_name(municipality.pk), MUNICIPALITIES_VERSION]
 
 
 def _cell_size(zoom: int) -> float:

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.caching import cached
+from portal.caching import cached, cached_at_versions
 from portal.selectors import municipality_cached, municipality_get
 from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.forms import CommentForm, CommentSignatureForm, ReopenForm, RequestForm
@@ -41,15 +41,18 @@ def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         # Someone's own page («My request», «Only mine», the staff queue link, a message): built for them.
         return _request_list_page(request, municipality)
     # A visitor's page is everyone's: the whole of it from the cache until the requests, their categories or the
-    # municipality change (their versions are in the key).
+    # municipality change (their versions are kept with it).
     key = selectors.requests_page_key(
         municipality=municipality,
         full_path=request.get_full_path(),
         language=get_language(),
         zone=timezone.get_current_timezone(),
     )
-    page = cached(
-        key, lambda: _request_list_page(request, municipality).content.decode(), timeout=selectors.LIST_CACHE_SECONDS
+    page = cached_at_versions(
+        key,
+        selectors.requests_page_versions(municipality=municipality),
+        lambda: _request_list_page(request, municipality).content.decode(),
+        timeout=selectors.LIST_CACHE_SECONDS,
     )
     return HttpResponse(page)
 
