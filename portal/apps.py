@@ -23,8 +23,10 @@ class PortalConfig(AppConfig):
 
         # The home page's list of municipalities is cached (portal.caching): any save or deletion, from the admin,
         # load_demo or a shell, moves its version on commit. A cache, not a rule: hence a signal.
+        # At once too: the municipality is also read from the cache by the pages (portal.selectors.municipality_cached),
+        # and the changing transaction's own later reads must see the change.
         def municipalities_changed(sender, **kwargs):
-            data_changed(MUNICIPALITIES_VERSION)
+            data_changed(MUNICIPALITIES_VERSION, at_once=True)
 
         post_save.connect(
             municipalities_changed, sender=Municipality, weak=False, dispatch_uid="portal_municipalities_saved"

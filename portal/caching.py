@@ -10,6 +10,7 @@ flushed cache), the time it was first asked for: never older than the data, so i
 Last-Modified time.
 """
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 # The version of everything the home page shows of the municipalities (moved by portal.apps' signal receivers).
@@ -99,49 +100,92 @@ def cached(key: str, build: Callable[[], object], *, timeout: int | None) -> obj
     return value
 
 
-def _plain_anonymous(request) -> bool:
-    """A GET without a query string from someone with no session and no pending messages: nothing on the page can
-    be theirs but the language and the time zone, which the page's key names. (No session cookie means no login,
-    and no query to find that out.)"""
+def _plain_anonymous(request, *, per_address: bool) -> bool:
+    """A GET from someone with no session and no pending messages: nothing on the page can be theirs but the
+    language and the time zone, which the page's key names. (No session cookie means no login, and no query to find
+    that out.) Without `per_address`, also no query string."""
     from django.conf import settings
     from django.contrib.messages.storage.cookie import CookieStorage
 
     return (
         request.method == "GET"
-        and not request.META.get("QUERY_STRING")
+        and (per_address or not request.META.get("QUERY_STRING"))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
 
 
-def anonymous_page(request, *, key: str, versions: list[str], build: Callable[[], HttpResponse], timeout: int):
+def anonymous_page(
+    request,
+    *,
+    key: str,
+    versions: list[str],
+    build: Callable[[], HttpResponse],
+    timeout: int,
+    per_address: bool = False,
+) -> HttpResponse:
     """The whole response to anonymous visitors from the cache, while the data `versions` name have not moved.
 
     `key` names the page (e.g. "statistics:chania"); the entry is per language and time zone (the footer names the
-    zone) and stores the versions it was built from, so one `get_many` (a single Redis round trip, no database
-    query) reads the page and the current versions together. Anyone else (a session, messages, a query string),
-    a cache outage, or a built response that is not a plain 200 gets `build()` as it is. The response varies on
-    Cookie, like the personal one, so that no shared cache hands the anonymous copy to a logged-in visitor.
+    zone) and, with `per_address`, per path and query string (for pages whose query only chooses public content:
+    filters, a page number). It is kept by `cached_at_versions`, so one `get_many` (a single Redis round trip, no
+    database query) reads the page and the current versions together. Anyone else (a session, messages, a query
+    string without `per_address`), a cache outage, or a built response that is not a plain 200 gets `build()` as it
+    is. The response varies on Cookie, so that no shared cache hands the anonymous copy to a logged-in visitor.
     """
-    if not _plain_anonymous(request):
+    if not _plain_anonymous(request, per_address=per_address):
         return build()
-    entry_key = f"page:{key}:{translation.get_language()}:{getattr(request, 'time_zone', '')}"
-    names = [data_version_key(name) for name in versions]
-    try:
-        found = cache.get_many([entry_key, *names])
-    except Exception:
-        logger.exception("caching: %s could not be read", entry_key)
+    address = request.get_full_path()[:2000] if per_address else ""
+    digest = hashlib.sha256(
+        repr((translation.get_language(), timezone.get_current_timezone_name(), address)).encode()
+    ).hexdigest()[:32]
+    not_kept = []
+
+    def body() -> tuple[bytes, str] | None:
+        response = build()
+        if response.status_code != 200 or response.streaming or response.cookies:
+            not_kept.append(response)
+            return None  # kept as "build it": a redirect, an error or a cookie is never served to someone else
+        return response.content, response["Content-Type"]
+
+    entry = cached_at_versions(f"page:{key}:{digest}", versions, body, timeout=timeout)
+    if not_kept:
+        return not_kept[0]
+    if entry is None:
         return build()
-    entry = found.get(entry_key)
-    if entry is not None and entry[0] == [found.get(name) for name in names]:
-        response = HttpResponse(entry[1], content_type=entry[2])
-        patch_vary_headers(response, ("Cookie",))
-        return response
-    built_from = [data_version(name) for name in versions]  # read before the data `build` reads
-    response = build()
-    if response.status_code == 200 and not response.streaming and not response.cookies:
-        try:
-            cache.set(entry_key, (built_from, response.content, response["Content-Type"]), timeout=timeout)
-        except Exception:
-            logger.exception("caching: %s could not be written", entry_key)
+    response = HttpResponse(entry[0], content_type=entry[1])
+    patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def cached_at_versions(
+    key: str, names: list[str], build: Callable[[], object], *, timeout: int | None, now: datetime | None = None
+) -> object:
+    """`build()`'s value kept under `key` with the versions of the data `names` it was built at, and served while
+    they are current: the versions and the entry are read in one round trip (`cached` with the version in the key
+    takes one per version and one for the entry).
+
+    `key` must name every other input of `build` (nothing personal unless it names the person). With `now` given,
+    `build()` returns (value, stable_until): the moment the clock alone would change the value (an aware datetime,
+    or None: never), after which it is built again. With the cache down, `build()` every time.
+    """
+    version_keys = [data_version_key(name) for name in names]
+    try:
+        found = cache.get_many([*version_keys, key])
+    except Exception:
+        logger.exception("caching: %s could not be read", key)
+        found = {}
+    versions = tuple(
+        found.get(version_key) or data_version(name) for version_key, name in zip(version_keys, names, strict=True)
+    )
+    entry = found.get(key)
+    if entry is not None:
+        built_at, value, stable_until = entry
+        if built_at == versions and (stable_until is None or now is None or now < stable_until):
+            return value
+    value, stable_until = build() if now is not None else (build(), None)
+    try:
+        cache.set(key, (versions, value, stable_until), timeout=timeout)
+    except Exception:
+        logger.exception("caching: %s could not be written", key)
+    return value

@@ -13,18 +13,19 @@ from django.db.models import Model
 from portal.caching import data_changed, data_version
 
 
-def _name(municipality_id: int) -> str:
+def version_name(municipality_id: int) -> str:
+    """The name of the municipality's requests version in portal.caching."""
     return f"requests:{municipality_id}"
 
 
 def requests_version(*, municipality_id: int) -> int:
     """The version (microseconds, see portal.caching) of everything public about the municipality's requests."""
-    return data_version(_name(municipality_id))
+    return data_version(version_name(municipality_id))
 
 
 def requests_changed(*, municipality_id: int) -> None:
     """Moves the municipality's version when the current transaction commits."""
-    data_changed(_name(municipality_id))
+    data_changed(version_name(municipality_id))
 
 
 def model_changed(sender, instance: Model, **kwargs) -> None:

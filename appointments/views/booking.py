@@ -1,25 +1,28 @@
 """The citizen's booking steps, the confirmation page, and rescheduling or cancelling one's own booking."""
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import verified_citizen_required
-from appointments import documents, selectors, services, uploads
+from appointments import availability, documents, selectors, services, uploads
 from appointments.forms import CancelForm, DetailsForm, details_initial
 from appointments.ics import service_email
 from appointments.models import Appointment, Mode, Service, StaffMember
-from appointments.views.calendar import calendar_context, parse_slot
+from appointments.views.calendar import calendar_context, parse_day, parse_month, parse_slot
 from portal.registry import reference_choices
-from portal.selectors import municipalities_list, municipality_get
+from portal.selectors import municipalities_list, municipality_cached, municipality_get
 
 
 def _service(municipality_slug: str, mode: str, service_id: int) -> Service:
@@ -68,6 +71,13 @@ def services_list(request: HttpRequest, municipality_slug: str, mode: str) -> Ht
     )
 
 
+def _next_free(service: Service, municipality) -> selectors.Slot | None:
+    # Cached under the availability version (appointments/availability.py): the first time anyone may book.
+    service.municipality = municipality
+    start = availability.first_free_start(service=service)
+    return selectors.Slot(start=start, end=start + timedelta(minutes=service.duration_minutes)) if start else None
+
+
 def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
     municipality = municipality_get(slug=municipality_slug)
     service = get_object_or_404(
@@ -79,7 +89,7 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_id: int
         {
             "municipality": municipality,
             "service": service,
-            "next_free": selectors.first_free_slot(service=service),
+            "next_free": _next_free(service, municipality),
             "mailbox": service_email(service),
             "first_links": [
                 (
@@ -95,32 +105,59 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_id: int
 
 @verified_citizen_required
 def slots(request: HttpRequest, municipality_slug: str, mode: str, service_id: int) -> HttpResponse:
-    service = _service(municipality_slug, mode, service_id)
-    municipality = service.municipality
-    clerk = _clerk(service, request.GET.get("clerk"))
-    context = calendar_context(
-        service=service,
-        zone=request.time_zone,
-        month_value=request.GET.get("month"),
-        day_value=request.GET.get("day"),
-        clerk=clerk,
-        first=request.GET.get("first") == "1",
+    # Everything but the surrounding page is everyone's (the service, its clerks, the calendar of free times) and
+    # comes from the cache, at the municipality's availability version (appointments/availability.py).
+    municipality = municipality_cached(slug=municipality_slug)
+    found = availability.service_with_clerk_ids(municipality=municipality, service_id=service_id)
+    if found is None or mode not in found[0].modes:
+        raise Http404
+    service, clerk_ids = found
+    clerk_value = request.GET.get("clerk") or ""
+    clerk_id = next((pk for pk in clerk_ids if str(pk) == clerk_value), None)  # else «Any»
+    month, day = parse_month(request.GET.get("month")), parse_day(request.GET.get("day"))
+    first = request.GET.get("first") == "1"
+    shown = {
+        "clerk": clerk_id,
+        "month": month and f"{month:%Y-%m}",
+        "day": day,
+        "first": "1" if first else None,
+    }
+    # The address the calendar's «change time zone» link returns to: the one these inputs make, so that the cached
+    # part never carries what else someone put in theirs.
+    calendar_path = f"{request.path}?{urlencode({name: value for name, value in shown.items() if value})}"
+    now = timezone.now()
+    zone = request.time_zone
+
+    def build() -> tuple[str, object]:
+        # The clerks (with their names) are read only here, when the part is rendered.
+        clerks = availability.clerks_cached(service=service)
+        clerk = next((member for member in clerks if member.pk == clerk_id), None)
+        context = calendar_context(
+            service=service,
+            zone=zone,
+            month_value=shown["month"],
+            day_value=day and day.isoformat(),
+            clerk=clerk,
+            first=first,
+            now=now,
+        )
+        context.update(
+            municipality=municipality,
+            service=service,
+            mode=mode,
+            mode_label=Mode(mode).label,
+            clerks=clerks,
+            clerk=clerk,
+            slot_action=reverse("appointments:details", args=[municipality.slug, mode, service.pk]),
+            slot_method="get",
+            calendar_path=calendar_path,
+        )
+        return render_to_string("appointments/_step_slots_body.html", context), context["stable_until"]
+
+    body = availability.page_part_cached(
+        service=service, parts=(municipality.slug, mode, zone.key, *shown.values()), build=build, now=now
     )
-    return render(
-        request,
-        "appointments/step_slots.html",
-        {
-            **context,
-            "municipality": municipality,
-            "service": service,
-            "mode": mode,
-            "mode_label": Mode(mode).label,
-            "clerks": selectors.clerks_for(service=service),
-            "clerk": clerk,
-            "slot_action": reverse("appointments:details", args=[municipality.slug, mode, service.pk]),
-            "slot_method": "get",
-        },
-    )
+    return render(request, "appointments/step_slots.html", {"body": mark_safe(body)})  # noqa: S308 - ours
 
 
 def _calendar_day_url(calendar_url: str, day) -> str:

@@ -1,7 +1,7 @@
 """Step 4's month calendar in the citizen's own days, shared by booking and rescheduling."""
 
 import calendar as pycalendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -52,7 +52,7 @@ def _month_next(month: date) -> date:
 
 
 def calendar_context(
-    *, service, zone, month_value, day_value, clerk=None, exclude=None, initial_day=None, first=False
+    *, service, zone, month_value, day_value, clerk=None, exclude=None, initial_day=None, first=False, now=None
 ) -> dict:
     """The month to show, its days with free times and the selected day's times, all in `zone`'s days.
 
@@ -60,26 +60,42 @@ def calendar_context(
     day that has a free time, wherever that is inside the booking horizon. A month outside the bookable range is
     clamped to it, so no address can ask for a month before today or after the horizon. `first`
     («Πρώτη διαθέσιμη ώρα») opens on the earliest free time, found in constant queries, and marks it.
+    `stable_until` (UTC; None when `exclude` is given) is when the clock alone would next change the result.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     today = now.astimezone(zone).date()
     _first_open, last_open = selectors.booking_days(service=service, zone=zone, now=now)
     first_month, last_month = today.replace(day=1), max(today, last_open).replace(day=1)
     selected = parse_day(day_value)
     month = None if first else parse_month(month_value) or (selected.replace(day=1) if selected else None)
     searching = month is None and (first or initial_day is None)
-    # The first free time in constant queries, however far inside the horizon it is (not month by month).
-    found = selectors.first_free_slot(service=service, clerk=clerk, now=now) if searching else None
+    # The first free time in constant queries however far it is (none when cached): appointments/availability.py.
+    found = None
+    if searching:
+        found_start = availability.first_free_start(service=service, clerk=clerk, now=now)
+        if found_start is not None:
+            found = selectors.Slot(start=found_start, end=found_start + timedelta(minutes=service.duration_minutes))
     if found is not None:
         selected = found.start.astimezone(zone).date()
         month = selected.replace(day=1)
     month = month or (initial_day.replace(day=1) if initial_day else first_month)
     month = min(max(month, first_month), last_month)
+    # The next moment the clock alone changes what is shown (None: not worked out, for a booking being moved):
+    # the earliest time shown passing its minimum notice, or a new day in the citizen's zone or the municipality's.
+    stable_until = None
     if exclude is None:
         # The public view, the same for every citizen in this zone: from the cache (appointments/availability.py).
         seen = availability.month_availability(service=service, zone=zone, month=month, clerk=clerk, now=now)
         free_days = seen.free_days
         day_slots = seen.slots
+        municipality_today = now.astimezone(service.municipality.zone).date()
+        moments = [
+            datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone),
+            datetime.combine(municipality_today + timedelta(days=1), time.min, tzinfo=service.municipality.zone),
+        ]
+        notice = timedelta(hours=service.minimum_notice_hours)
+        moments += [start - notice for start in (seen.first_start, found and found.start) if start is not None]
+        stable_until = min(moments)
     else:
         # A booking being moved does not block its own time: this citizen's view, computed and never cached.
         by_day = selectors.slots_by_local_day(
@@ -118,4 +134,5 @@ def calendar_context(
         "searched_horizon": searching and found is None,
         "weekday_labels": [WEEKDAYS_ABBR[index] for index in range(7)],
         "first_slot": first_slot,
+        "stable_until": stable_until,
     }

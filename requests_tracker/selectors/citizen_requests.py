@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.selectors import user_is_clerk_of
-from portal.caching import cached
+from portal.caching import MUNICIPALITIES_VERSION, cached
 from portal.models import Municipality
-from requests_tracker.caching import page_key
+from requests_tracker.caching import page_key, version_name
 from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
@@ -156,6 +156,11 @@ def requests_list_key(
     return page_key(
         "list", municipality_id=municipality.pk, parts=(language, str(zone), filters, query, page[:12], person)
     )
+
+
+def requests_page_versions(*, municipality: Municipality) -> list[str]:
+    """What the visitor's list page shows: the municipality's requests and categories, and the municipality."""
+    return [version_name(municipality.pk), MUNICIPALITIES_VERSION]
 
 
 def _cell_size(zoom: int) -> float:

@@ -15,8 +15,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.caching import cached
-from portal.selectors import municipality_get
+from portal.caching import anonymous_page, cached
+from portal.selectors import municipality_cached, municipality_get
 from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.forms import CommentForm, CommentSignatureForm, ReopenForm, RequestForm
 from requests_tracker.geocoding import municipality_area
@@ -36,7 +36,21 @@ def map_context(municipality) -> dict:
 
 @require_GET
 def request_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
+    municipality = municipality_cached(slug=municipality_slug)
+    # A visitor's page is everyone's: the whole of it from the cache until the requests, their categories or the
+    # municipality change (their versions are kept with it). Someone's own page («My request», «Only mine», the
+    # staff queue link, a message) is built for them.
+    return anonymous_page(
+        request,
+        key=f"requests:{municipality.pk}",
+        versions=selectors.requests_page_versions(municipality=municipality),
+        build=lambda: _request_list_page(request, municipality),
+        timeout=selectors.LIST_CACHE_SECONDS,
+        per_address=True,
+    )
+
+
+def _request_list_page(request: HttpRequest, municipality) -> HttpResponse:
     filters = selectors.ListFilters.from_query(request.GET)
     query = request.GET.copy()
     query.pop("page", None)

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from appointments import availability, services, waitlist
 from appointments.models import Appointment, Holiday, Mode, TimeOff, WorkingHours
@@ -212,6 +213,185 @@ def test_the_page_shows_a_time_taken_by_another_citizen_at_once(service, clerk, 
     assert 'value="2026-12-08T08:00:00+00:00"' not in client.get(url).text
 
 
+# --- The rendered page: the calendar, the clerk list, the service and the first free time are cached too
+
+TEN = 'value="2026-12-08T08:00:00+00:00"'  # Tuesday 10:00 in Athens
+ELEVEN = 'value="2026-12-08T09:00:00+00:00"'
+TUESDAY_PAGE = "?month=2026-12&day=2026-12-08"
+
+
+def _page(client, service, query=TUESDAY_PAGE, mode="in_person") -> str:
+    response = client.get(reverse("appointments:slots", args=["chania", mode, service.pk]) + query)
+    assert response.status_code == 200
+    return response.text
+
+
+def _main(page: str) -> str:
+    # The page's own part (the header's logout form carries a fresh CSRF token each time).
+    return page.split('<main id="main"')[1].split("</main>")[0]
+
+
+def _change_booking_made(service, clerk, verified):
+    book(service, verified, at(TUESDAY, 10))
+
+
+def _change_booking_cancelled(service, clerk, verified):
+    booking = Appointment.objects.get(start=at(TUESDAY, 11))
+    with after_commit():
+        services.appointment_cancel(appointment=booking, actor=verified)
+
+
+def _change_booking_moved(service, clerk, verified):
+    booking = Appointment.objects.get(start=at(TUESDAY, 11))
+    with after_commit():
+        services.appointment_reschedule(appointment=booking, start=at(TUESDAY, 10), actor=verified)
+
+
+def _change_time_off(service, clerk, verified):
+    with after_commit():
+        TimeOff.objects.create(staff=clerk, start=at(TUESDAY, 10), end=at(TUESDAY, 10, 30))
+
+
+def _change_holiday(service, clerk, verified):
+    with after_commit():
+        Holiday.objects.create(municipality=service.municipality, date=TUESDAY, name_el="Αργία")
+
+
+def _change_working_hours(service, clerk, verified):
+    with after_commit():
+        WorkingHours.objects.filter(staff=clerk, weekday=TUESDAY.weekday()).update(start=time(9), end=time(10))
+        WorkingHours.objects.filter(staff=clerk, weekday=TUESDAY.weekday()).first().save()
+
+
+def _change_service_settings(service, clerk, verified):
+    service.interval_minutes = 60
+    service.duration_minutes = 45
+    with after_commit():
+        service.save()
+
+
+def _change_clerk_leaves(service, clerk, verified):
+    with after_commit():
+        clerk.services.remove(service)
+
+
+# What each change does to Tuesday: (10:00 offered before, after; 11:00 offered before, after). The one clerk of
+# these tests has 11:00 booked first where the change needs a booking to cancel or move.
+PAGE_CHANGES = {
+    "a booking made": (_change_booking_made, (True, False), (True, True)),
+    "a booking cancelled": (_change_booking_cancelled, (True, True), (False, True)),
+    "a booking moved": (_change_booking_moved, (True, False), (False, True)),
+    "time off": (_change_time_off, (True, False), (True, True)),
+    "a holiday": (_change_holiday, (True, False), (True, False)),
+    "working hours": (_change_working_hours, (True, False), (True, False)),
+    "the service's settings": (_change_service_settings, (True, True), (True, True)),
+    "the clerk leaving the service": (_change_clerk_leaves, (True, False), (True, False)),
+}
+
+
+@pytest.mark.parametrize("change", PAGE_CHANGES)
+def test_each_change_shows_on_the_cached_page(service, clerk, verified, other_citizen, change):
+    run, (ten_before, ten_after), (eleven_before, eleven_after) = PAGE_CHANGES[change]
+    if "cancelled" in change or "moved" in change:
+        book(service, verified, at(TUESDAY, 11))
+    client = Client()
+    client.force_login(other_citizen)
+    page = _page(client, service)
+    assert (TEN in page, ELEVEN in page) == (ten_before, eleven_before)
+    assert _main(_page(client, service)) == _main(page)  # from the cache now
+    assert 'value="2026-12-08T08:30:00+00:00"' in page  # 10:30
+    run(service, clerk, verified)
+    page = _page(client, service)
+    assert (TEN in page, ELEVEN in page) == (ten_after, eleven_after)
+    if change == "the service's settings":
+        # 45 minutes every hour: 09:00 … 12:00, so 10:30 is gone.
+        assert 'value="2026-12-08T08:30:00+00:00"' not in page
+
+
+def test_the_clerk_list_follows_clerks_and_their_names(service, clerk, verified):
+    client = Client()
+    client.force_login(verified)
+    assert "Υπάλληλος clerk.one" in _page(client, service) and "Σταύρος" not in _page(client, service)
+    with after_commit():
+        newcomer = make_clerk("clerk.new", service.municipality, service)
+    assert f'<option value="{newcomer.pk}">' in _page(client, service)
+    with after_commit():
+        newcomer.user.full_name = "Σταύρος Κλάδος"
+        newcomer.user.save()
+    assert "Σταύρος Κλάδος" in _page(client, service)
+    with after_commit():
+        newcomer.bookable = False
+        newcomer.save()
+    assert f'<option value="{newcomer.pk}">' not in _page(client, service)
+
+
+def test_a_login_does_not_empty_the_cache(service, clerk, verified):
+    client = Client()
+    client.force_login(verified)
+    _page(client, service)
+    before = cache.get(availability.version_key(service.municipality_id))
+    clerk.user.save(update_fields=["last_login"])
+    assert cache.get(availability.version_key(service.municipality_id)) == before
+
+
+def test_the_first_free_time_follows_bookings(service, clerk, verified, other_citizen):
+    # Monday 30 November, 12:00 in Athens with two hours' notice: the first free time is Tuesday 1 December 09:00.
+    client = Client()
+    client.force_login(other_citizen)
+    first = 'value="2026-12-01T07:00:00+00:00"'
+    detail_url = reverse("appointments:service", args=["chania", service.pk])
+    assert first in _page(client, service, "?first=1") and first in _page(client, service, "")
+    assert 'datetime="2026-12-01T07:00:00+00:00"' in client.get(detail_url).text
+    book(service, verified, datetime(2026, 12, 1, 7, 0, tzinfo=UTC))
+    for page in (_page(client, service, "?first=1"), _page(client, service, "")):
+        assert first not in page and 'value="2026-12-01T07:30:00+00:00"' in page
+    assert 'datetime="2026-12-01T07:30:00+00:00"' in client.get(detail_url).text
+
+
+def test_the_cached_page_drops_a_time_whose_notice_has_passed(service, clerk, verified):
+    # Two hours' notice: at 12:00 Athens on Tuesday 1 December, 14:00 would be the first bookable instant, but the
+    # clerks close at 13:00; at 10:00 the first free time is 12:00.
+    client = Client()
+    client.force_login(verified)
+    query = "?month=2026-12&day=2026-12-01"
+    with time_machine.travel(at(date(2026, 12, 1), 9, 55), tick=False):
+        assert 'value="2026-12-01T10:00:00+00:00"' in _page(client, service, query)  # 12:00
+    with time_machine.travel(at(date(2026, 12, 1), 10, 5), tick=False):
+        page = _page(client, service, query)
+        assert 'value="2026-12-01T10:00:00+00:00"' not in page and 'value="2026-12-01T10:30:00+00:00"' in page
+    with time_machine.travel(at(date(2026, 12, 2), 0, 5), tick=False):
+        # A new day: the calendar's past days and the horizon's end move; 1 December is gone.
+        assert "day=2026-12-01#day-times" not in _page(client, service, query)
+
+
+def test_nothing_of_one_citizen_reaches_another_through_the_cached_page(service, clerk, verified, other_citizen):
+    first, second = Client(), Client()
+    first.force_login(verified)
+    second.force_login(other_citizen)
+    mine = _page(first, service, TUESDAY_PAGE + "&utm=someone-elses")
+    theirs = _page(second, service, TUESDAY_PAGE)
+    assert str(verified) in mine and str(verified) not in theirs and str(other_citizen) in theirs
+    assert "someone-elses" not in theirs
+    assert "someone-elses" not in mine.split('id="zone-note"')[1].split("</p>")[0]  # the cached part's link
+
+
+def test_each_mode_language_and_zone_has_its_own_page(service, clerk, verified):
+    client = Client()
+    client.force_login(verified)
+    in_person, video = _page(client, service), _page(client, service, mode="video")
+    assert f"/in_person/{service.pk}/details/" in in_person and f"/video/{service.pk}/details/" in video
+    with translation.override("en"):
+        url = reverse("appointments:slots", args=["chania", "in_person", service.pk]) + TUESDAY_PAGE
+    english = client.get(url).text
+    assert "<h1>Choose a date and time</h1>" in english and "<h1>Choose a date and time</h1>" not in in_person
+    assert ">10:00</time>" in in_person
+    los_angeles = Client()
+    los_angeles.force_login(verified)
+    los_angeles.cookies["tz"] = "America/Los_Angeles"
+    far = _page(los_angeles, service, "?month=2026-12&day=2026-12-08")
+    assert TEN in far and ">00:00</time>" in far  # 10:00 in Athens is midnight in Los Angeles
+
+
 # --- Queries stay flat as data grows
 
 
@@ -272,12 +452,14 @@ def test_the_page_costs_the_same_queries_for_1_clerk_and_5_bookings_as_for_10_an
         )
         clerks = [make_clerk(f"q{index}.{n}", chania, other) for n in range(clerk_count)]
         _bookings(other, clerks, verified, booking_count, prefix=f"Q{index}X")
-        url = reverse("appointments:slots", args=["chania", "in_person", other.pk]) + "?month=2026-12&day=2026-12-08"
-        counts.append(_page_queries(client, url))
-    (small_cold, small_warm), (large_cold, large_warm) = counts
-    assert small_cold == large_cold
-    assert small_warm == large_warm
-    assert small_warm < small_cold  # the warm page asks the database nothing about availability
+        cache.clear()  # both cold from the start (the municipality too)
+        for query in ("?month=2026-12&day=2026-12-08", "", "?first=1"):
+            url = reverse("appointments:slots", args=["chania", "in_person", other.pk]) + query
+            counts.append(_page_queries(client, url))
+    assert counts[:3] == counts[3:]
+    # Warm, only the session and its user are read: the municipality, the service, its clerks, the first free
+    # time and the rendered calendar all come from the cache.
+    assert [warm for _cold, warm in counts] == [2] * 6
 
 
 def test_a_warm_month_reads_no_rows(service, clerk, django_assert_num_queries):
@@ -292,7 +474,7 @@ def test_a_warm_month_reads_no_rows(service, clerk, django_assert_num_queries):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "test-availability",
         }

@@ -113,7 +113,7 @@ def test_repeated_pages_cost_no_query_for_the_data(client, reporter, categories,
     client.get(LIST)
     client.get(MAP, {"bbox": BBOX, "zoom": "12"})
     client.get(OPEN311, query)
-    with django_assert_num_queries(1):  # the municipality
+    with django_assert_num_queries(0):  # a visitor's whole page, the municipality too, from the cache
         client.get(LIST)
     with django_assert_num_queries(1):  # the municipality
         assert client.get(MAP, {"bbox": BBOX, "zoom": "12"}).json()["pins"]
@@ -217,3 +217,56 @@ def test_open311_in_xml_answers_304_too(client, reporter, categories):
         "/open311/v2/requests.xml", {"jurisdiction_id": "thessaloniki"}, headers={"If-None-Match": first["ETag"]}
     )
     assert first["Content-Type"].startswith("text/xml") and again.status_code == 304
+
+
+# --- A visitor's whole list page is cached; logged-in pages and pages with a message are built for their reader
+
+
+def test_a_visitors_page_follows_the_municipality(client, thessaloniki, categories):
+    assert "Δήμος Θεσσαλονίκης" in client.get(LIST).content.decode()
+    thessaloniki.name_el = "Δήμος Θεσσαλονίκης (Κέντρο)"
+    thessaloniki.save()  # moves the municipalities' version at once as well as on commit
+    assert "Δήμος Θεσσαλονίκης (Κέντρο)" in client.get(LIST).content.decode()
+
+
+def test_a_visitors_page_is_per_language_and_address(client, reporter, categories):
+    make_request(reporter, categories["potholes"])
+    greek = client.get(LIST, {"sort": "title"}).content.decode()
+    english = client.get("/en" + LIST, {"sort": "title"}).content.decode()
+    assert 'lang="el"' in greek and 'lang="en"' in english
+    assert 'value="title" selected' in greek
+    assert 'value="title" selected' not in client.get(LIST, {"sort": "-title"}).content.decode()
+
+
+def test_a_message_waiting_is_shown_and_not_cached(client, reporter, categories):
+    stranger = client.__class__()
+    stranger.get(LIST)  # a visitor's page, now cached
+    client.force_login(reporter)
+    client.post(reverse("account_logout"))  # leaves «signed out» for the next page
+    assert 'class="messages"' in client.get(LIST).content.decode()
+    assert 'class="messages"' not in client.get(LIST).content.decode()
+    assert 'class="messages"' not in stranger.get(LIST).content.decode()
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "citizen"])
+def test_the_list_costs_the_same_queries_for_5_rows_as_for_100(client, reporter, categories, logged_in):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if logged_in:
+        client.force_login(reporter)
+    query = {"category": categories["potholes"].pk, "status": "open", "sort": "title", "per_page": "20"}
+    counts = []
+    for total in (5, 100):
+        while Request.objects.count() < total:
+            make_request(reporter, categories["potholes"], title=f"Λακκούβα {Request.objects.count():03d}")
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(LIST, query).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(LIST, query).status_code == 200
+        counts.append((len(cold), len(warm)))
+    assert counts[0] == counts[1]
+    if not logged_in:
+        assert counts[0][1] == 0
