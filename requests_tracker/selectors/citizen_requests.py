@@ -3,11 +3,12 @@
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Value
+from django.db.models import Avg, Count, FloatField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -17,7 +18,7 @@ from accounts.selectors import user_is_clerk_of
 from portal.caching import cached
 from portal.models import Municipality
 from requests_tracker.caching import page_key
-from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
+from requests_tracker.models import MAP_CELL_DEGREES, Category, Comment, CommentSignature, MapCell, Request, Vote
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
     SearchNormalise,
@@ -209,6 +210,101 @@ def map_pins(
 
 
 def _map_cells(
+    *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
+) -> list[dict]:
+    """The grid cells of `cell` degrees in `bbox`, each a pin (one request: code, title, status) or a cluster (count,
+    centre), with its `row` and `col`. At zoom 16 and below, without a search or «only mine», from the cells the
+    database keeps (MapCell: a few thousand rows whatever the number of requests); otherwise by grouping the
+    requests themselves. Both give the same cells."""
+    if cell >= MAP_CELL_DEGREES and not filters.q and not filters.mine:
+        return _map_cells_kept(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
+    return _map_cells_grouped(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
+
+
+def _map_cells_kept(
+    *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
+) -> list[dict]:
+    """_map_cells from MapCell: its zoom-16 cells added up into cells of `cell` degrees (a power of two times
+    theirs, as every zoom's are), then the single pins' rows looked up by their cells' bounds. `bbox` is aligned to
+    whole tiles (map_pins), so it holds whole zoom-16 cells: those inside it are counted."""
+    south, west, north, east = bbox
+    factor = round(cell / MAP_CELL_DEGREES)
+    kept = MapCell.objects.filter(
+        municipality=municipality,
+        count__gt=0,
+        row__gte=math.floor(south / MAP_CELL_DEGREES),
+        row__lt=math.ceil(north / MAP_CELL_DEGREES),
+        col__gte=math.floor(west / MAP_CELL_DEGREES),
+        col__lt=math.ceil(east / MAP_CELL_DEGREES),
+    ).exclude(status=Request.Status.WITHDRAWN)
+    if filters.categories:
+        kept = kept.filter(category_id__in=filters.categories)
+    if filters.status == "open":
+        kept = kept.exclude(status__in=Request.FINISHED)
+    elif filters.status:
+        kept = kept.filter(status=filters.status)
+    cells = list(
+        kept.annotate(
+            cell_row=Floor(Cast("row", FloatField()) / Value(float(factor))),
+            cell_col=Floor(Cast("col", FloatField()) / Value(float(factor))),
+        )
+        .values("cell_row", "cell_col")
+        .annotate(total=Sum("count"), latitude_sum=Sum("latitude_sum"), longitude_sum=Sum("longitude_sum"))
+        .filter(total__gt=0)
+        .order_by()[:2000]
+    )
+    singles = [(int(row["cell_row"]), int(row["cell_col"])) for row in cells if row["total"] == 1]
+    found = {}
+    if singles:
+        # One range per single cell on the location index; each request is put in its cell the way the grouping
+        # query does (double precision), so a boundary case lands where the counts put it.
+        bounds = Q()
+        for row, col in singles:
+            bounds |= Q(
+                latitude__gte=_ceil6(row * cell),
+                latitude__lt=_ceil6((row + 1) * cell),
+                longitude__gte=_ceil6(col * cell),
+                longitude__lt=_ceil6((col + 1) * cell),
+            )
+        wanted = set(singles)
+        for single in (
+            requests_filtered(municipality=municipality, filters=filters, user=user)
+            .filter(bounds)
+            .values("pk", "code", "title", "status", "latitude", "longitude")
+        ):
+            key = (math.floor(float(single["latitude"]) / cell), math.floor(float(single["longitude"]) / cell))
+            if key in wanted:
+                found[key] = single
+    pins = []
+    for cell_row in cells:
+        row, col = int(cell_row["cell_row"]), int(cell_row["cell_col"])
+        total = cell_row["total"]
+        pin = {
+            "count": total,
+            "lat": round(float(cell_row["latitude_sum"]) / total, 6),
+            "lng": round(float(cell_row["longitude_sum"]) / total, 6),
+            "row": row,
+            "col": col,
+        }
+        single = found.get((row, col)) if total == 1 else None
+        if single is not None:
+            pin.update(
+                code=single["code"],
+                title=single["title"],
+                status=single["status"],
+                colour=Request.STATUS_PIN_COLOURS[single["status"]],
+            )
+        pins.append(pin)
+    return pins
+
+
+def _ceil6(value: float) -> Decimal:
+    """`value` rounded up to the coordinates' 6 decimals: for a coordinate x of 6 decimals, x >= value and
+    x >= _ceil6(value) say the same, and so do x < value and x < _ceil6(value)."""
+    return Decimal(repr(value)).quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
+
+
+def _map_cells_grouped(
     *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
 ) -> list[dict]:
     """The grid cells of `cell` degrees in `bbox` in one GROUP BY query, then the single pins' titles: two queries
