@@ -4,8 +4,7 @@ from requests_tracker.models.citizen_requests import (
     CODE_ALPHABET,
     CODE_LENGTH,
     DEFAULT_TARGET_WORKING_DAYS,
-    MAP_CELL_DEGREES,
-    MAP_CELL_ZOOM,
+    MAP_CELL_ZOOMS,
     REOPEN_WINDOW_DAYS,
     Category,
     Comment,
@@ -16,6 +15,7 @@ from requests_tracker.models.citizen_requests import (
     Vote,
     code_generate,
     code_prefix,
+    map_cell_degrees,
 )
 from requests_tracker.models.erequests import (
     DEFAULT_RESPONSE_DAYS,
@@ -41,8 +41,7 @@ __all__ = [
     "CODE_LENGTH",
     "DEFAULT_RESPONSE_DAYS",
     "DEFAULT_TARGET_WORKING_DAYS",
-    "MAP_CELL_DEGREES",
-    "MAP_CELL_ZOOM",
+    "MAP_CELL_ZOOMS",
     "REOPEN_WINDOW_DAYS",
     "TIMELINE_STATUSES",
     "ApiKey",
@@ -68,5 +67,6 @@ __all__ = [
     "code_generate",
     "code_prefix",
     "euros",
+    "map_cell_degrees",
     "private_storage",
 ]

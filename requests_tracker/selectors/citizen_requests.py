@@ -18,7 +18,16 @@ from accounts.selectors import user_is_clerk_of
 from portal.caching import cached
 from portal.models import Municipality
 from requests_tracker.caching import page_key
-from requests_tracker.models import MAP_CELL_DEGREES, Category, Comment, CommentSignature, MapCell, Request, Vote
+from requests_tracker.models import (
+    MAP_CELL_ZOOMS,
+    Category,
+    Comment,
+    CommentSignature,
+    MapCell,
+    Request,
+    Vote,
+    map_cell_degrees,
+)
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
     SearchNormalise,
@@ -213,29 +222,41 @@ def _map_cells(
     *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
 ) -> list[dict]:
     """The grid cells of `cell` degrees in `bbox`, each a pin (one request: code, title, status) or a cluster (count,
-    centre), with its `row` and `col`. At zoom 16 and below, without a search or «only mine», from the cells the
+    centre), with its `row` and `col`. At zoom 18 and below, without a search or «only mine», from the cells the
     database keeps (MapCell: a few thousand rows whatever the number of requests); otherwise by grouping the
-    requests themselves. Both give the same cells."""
-    if cell >= MAP_CELL_DEGREES and not filters.q and not filters.mine:
-        return _map_cells_kept(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
+    requests themselves (a small area at a street zoom). Both give the same cells."""
+    kept_zooms = [zoom for zoom in MAP_CELL_ZOOMS if cell >= map_cell_degrees(zoom)]
+    if kept_zooms and not filters.q and not filters.mine:
+        return _map_cells_kept(
+            municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell, kept_zoom=min(kept_zooms)
+        )
     return _map_cells_grouped(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
 
 
 def _map_cells_kept(
-    *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
+    *,
+    municipality: Municipality,
+    filters: ListFilters,
+    user,
+    bbox: tuple[float, float, float, float],
+    cell: float,
+    kept_zoom: int,
 ) -> list[dict]:
-    """_map_cells from MapCell: its zoom-16 cells added up into cells of `cell` degrees (a power of two times
-    theirs, as every zoom's are), then the single pins' rows looked up by their cells' bounds. `bbox` is aligned to
-    whole tiles (map_pins), so it holds whole zoom-16 cells: those inside it are counted."""
+    """_map_cells from MapCell: the cells of the grid kept at `kept_zoom` (of MAP_CELL_ZOOMS, at or above the map's
+    zoom) added up into cells of `cell` degrees (a power of two times theirs, as every zoom's are), then the single
+    pins' rows looked up by their cells' bounds. `bbox` is aligned to whole tiles of the map's zoom (map_pins), so
+    it holds whole kept cells: those inside it are counted."""
     south, west, north, east = bbox
-    factor = round(cell / MAP_CELL_DEGREES)
+    kept_cell = map_cell_degrees(kept_zoom)
+    factor = round(cell / kept_cell)
     kept = MapCell.objects.filter(
         municipality=municipality,
+        zoom=kept_zoom,
         count__gt=0,
-        row__gte=math.floor(south / MAP_CELL_DEGREES),
-        row__lt=math.ceil(north / MAP_CELL_DEGREES),
-        col__gte=math.floor(west / MAP_CELL_DEGREES),
-        col__lt=math.ceil(east / MAP_CELL_DEGREES),
+        row__gte=math.floor(south / kept_cell),
+        row__lt=math.ceil(north / kept_cell),
+        col__gte=math.floor(west / kept_cell),
+        col__lt=math.ceil(east / kept_cell),
     ).exclude(status=Request.Status.WITHDRAWN)
     if filters.categories:
         kept = kept.filter(category_id__in=filters.categories)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_tracker import services
-from requests_tracker.models import MAP_CELL_DEGREES, MapCell, Request
+from requests_tracker.models import MAP_CELL_ZOOMS, MapCell, Request, map_cell_degrees
 from requests_tracker.selectors import citizen_requests as selectors
 from tests.requests_tracker.fixtures import CENTRE, make_request
 
@@ -21,27 +21,29 @@ pytestmark = pytest.mark.django_db
 
 
 def _cells_of_requests() -> Counter:
-    """What the cells should hold, computed from the requests in Python: (municipality, row, col, status,
+    """What the cells should hold, computed from the requests in Python: (municipality, zoom, row, col, status,
     category) -> (count, latitude sum, longitude sum)."""
     expected = Counter()
     sums = {}
     for row in Request.objects.values("municipality_id", "category_id", "status", "latitude", "longitude"):
-        key = (
-            row["municipality_id"],
-            math.floor(float(row["latitude"]) / MAP_CELL_DEGREES),
-            math.floor(float(row["longitude"]) / MAP_CELL_DEGREES),
-            row["status"],
-            row["category_id"],
-        )
-        expected[key] += 1
-        latitude, longitude = sums.get(key, (Decimal(0), Decimal(0)))
-        sums[key] = (latitude + row["latitude"], longitude + row["longitude"])
+        for zoom in MAP_CELL_ZOOMS:
+            key = (
+                row["municipality_id"],
+                zoom,
+                math.floor(float(row["latitude"]) / map_cell_degrees(zoom)),
+                math.floor(float(row["longitude"]) / map_cell_degrees(zoom)),
+                row["status"],
+                row["category_id"],
+            )
+            expected[key] += 1
+            latitude, longitude = sums.get(key, (Decimal(0), Decimal(0)))
+            sums[key] = (latitude + row["latitude"], longitude + row["longitude"])
     return {key: (count, *sums[key]) for key, count in expected.items()}
 
 
 def _cells_kept() -> dict:
     return {
-        (cell.municipality_id, cell.row, cell.col, cell.status, cell.category_id): (
+        (cell.municipality_id, cell.zoom, cell.row, cell.col, cell.status, cell.category_id): (
             cell.count,
             cell.latitude_sum,
             cell.longitude_sum,
@@ -56,7 +58,7 @@ def test_the_cells_follow_every_kind_of_change(reporter, neighbour, clerk, categ
     second = make_request(reporter, categories["potholes"], latitude=CENTRE[0] + Decimal("0.01"))
     third = make_request(neighbour, categories["other"], longitude=CENTRE[1] - Decimal("0.02"))
     assert _cells_kept() == _cells_of_requests()
-    assert sum(count for count, _lat, _lng in _cells_kept().values()) == 3
+    assert sum(count for count, _lat, _lng in _cells_kept().values()) == 3 * len(MAP_CELL_ZOOMS)
 
     services.status_change(citizen_request=first, to_status="acknowledged", clerk=clerk)
     services.category_change(citizen_request=second, category=categories["bins"], clerk=clerk)
@@ -120,11 +122,11 @@ def test_the_kept_cells_give_the_clusters_of_the_grouped_requests(reporter, cler
     if "categories" in filters:
         query["categories"] = [categories[filters["categories"]].pk]
     list_filters = selectors.ListFilters(**query)
-    for zoom in (10, 12, 13, 14, 15, 16):
+    for zoom, kept_zoom in ((10, 16), (12, 16), (13, 16), (15, 16), (16, 16), (13, 18), (17, 18), (18, 18)):
         cell = selectors._cell_size(zoom)
         bbox = _aligned((40.5, 22.8, 40.8, 23.1), cell)
         kept = selectors._map_cells_kept(
-            municipality=municipality, filters=list_filters, user=None, bbox=bbox, cell=cell
+            municipality=municipality, filters=list_filters, user=None, bbox=bbox, cell=cell, kept_zoom=kept_zoom
         )
         grouped = selectors._map_cells_grouped(
             municipality=municipality, filters=list_filters, user=None, bbox=bbox, cell=cell
@@ -141,11 +143,12 @@ def test_the_kept_cells_give_the_clusters_of_the_grouped_requests(reporter, cler
         assert any("code" in pin for pin in kept) or zoom <= 12
 
 
-def test_the_city_map_groups_the_kept_cells_not_the_requests(client, reporter, categories):
+@pytest.mark.parametrize("zoom", [13, 17, 18])
+def test_the_map_groups_the_kept_cells_up_to_a_street_zoom(client, reporter, categories, zoom):
     make_request(reporter, categories["potholes"])
     with CaptureQueriesContext(connection) as queries:
         pins = client.get(
-            reverse("requests_tracker:map_json", args=["thessaloniki"]), {"bbox": "40.5,22.8,40.8,23.1", "zoom": 13}
+            reverse("requests_tracker:map_json", args=["thessaloniki"]), {"bbox": "40.5,22.8,40.8,23.1", "zoom": zoom}
         ).json()["pins"]
     assert [pin["count"] for pin in pins] == [1] and pins[0]["title"] == "Λακκούβα στην Τσιμισκή"
     grouped = [query["sql"] for query in queries.captured_queries if "GROUP BY" in query["sql"]]
