@@ -96,7 +96,7 @@ def endpoints(facts: dict) -> list[tuple[str, str, object]]:
         return client.post(f"/requests/{slug}/r/{random.choice(codes)}/comment/", {"body": "Κι εμένα με επηρεάζει."})
 
     def booking_form(client):
-        return client.get(f"{details}?slot={random.choice(facts['slots'])}")
+        return client.get(details, {"slot": random.choice(facts["slots"])})
 
     def book(client):
         response = client.post(
