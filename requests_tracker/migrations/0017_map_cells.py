@@ -11,19 +11,20 @@ from django.db import migrations, models
 GRIDS = "(VALUES (16, 0.001373291015625::double precision), (18, 0.00034332275390625::double precision))"
 UPSERT = f"""
     INSERT INTO requests_tracker_mapcell AS cell (municipality_id, zoom, "row", col, status, category_id, count,
-        latitude_sum, longitude_sum)
+        latitude_sum, longitude_sum, id_sum)
     SELECT municipality_id, grid.zoom, floor(latitude::double precision / grid.size)::integer,
         floor(longitude::double precision / grid.size)::integer, status, category_id, sum(sign),
-        sum(sign * latitude), sum(sign * longitude)
+        sum(sign * latitude), sum(sign * longitude), sum(sign * id)
     FROM (%s) AS delta CROSS JOIN {GRIDS} AS grid (zoom, size)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (municipality_id, zoom, "row", col, status, category_id) DO UPDATE SET
         count = cell.count + EXCLUDED.count,
         latitude_sum = cell.latitude_sum + EXCLUDED.latitude_sum,
-        longitude_sum = cell.longitude_sum + EXCLUDED.longitude_sum;
+        longitude_sum = cell.longitude_sum + EXCLUDED.longitude_sum,
+        id_sum = cell.id_sum + EXCLUDED.id_sum;
 """
-COLUMNS = "municipality_id, category_id, status, latitude, longitude"
+COLUMNS = "id, municipality_id, category_id, status, latitude, longitude"
 MOVED = (
     "SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE"
     " (o.municipality_id, o.category_id, o.status, o.latitude, o.longitude)"
@@ -91,6 +92,7 @@ class Migration(migrations.Migration):
                 ('count', models.IntegerField()),
                 ('latitude_sum', models.DecimalField(decimal_places=6, max_digits=24)),
                 ('longitude_sum', models.DecimalField(decimal_places=6, max_digits=24)),
+                ('id_sum', models.DecimalField(decimal_places=0, max_digits=30)),
                 ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='requests_tracker.category')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.municipality')),
             ],

@@ -314,7 +314,8 @@ class MapCell(models.Model):
 
     Kept by the database itself, in the statement that changes the requests (triggers of migration 0017, for
     inserts, updates and deletions, bulk SQL and the admin included), so the cells are always exactly the rows:
-    `row` is floor(latitude / map_cell_degrees(zoom)), `col` likewise with the longitude, as the map computes them.
+    `row` is floor(latitude / map_cell_degrees(zoom)), `col` likewise with the longitude, as the map computes them;
+    `id_sum` names the request of a cell that holds one.
     Cells that reach 0 stay until the next change fills them again; readers skip them.
     """
 
@@ -327,6 +328,8 @@ class MapCell(models.Model):
     count = models.IntegerField()
     latitude_sum = models.DecimalField(max_digits=24, decimal_places=6)
     longitude_sum = models.DecimalField(max_digits=24, decimal_places=6)
+    # The sum of the requests' ids: when the count is 1, the id of the one request (its pin's code and title).
+    id_sum = models.DecimalField(max_digits=30, decimal_places=0)
 
     class Meta:
         constraints = [

@@ -3,7 +3,6 @@
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -228,7 +227,7 @@ def _map_cells(
     kept_zooms = [zoom for zoom in MAP_CELL_ZOOMS if cell >= map_cell_degrees(zoom)]
     if kept_zooms and not filters.q and not filters.mine:
         return _map_cells_kept(
-            municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell, kept_zoom=min(kept_zooms)
+            municipality=municipality, filters=filters, bbox=bbox, cell=cell, kept_zoom=min(kept_zooms)
         )
     return _map_cells_grouped(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
 
@@ -237,15 +236,15 @@ def _map_cells_kept(
     *,
     municipality: Municipality,
     filters: ListFilters,
-    user,
     bbox: tuple[float, float, float, float],
     cell: float,
     kept_zoom: int,
 ) -> list[dict]:
     """_map_cells from MapCell: the cells of the grid kept at `kept_zoom` (of MAP_CELL_ZOOMS, at or above the map's
     zoom) added up into cells of `cell` degrees (a power of two times theirs, as every zoom's are), then the single
-    pins' rows looked up by their cells' bounds. `bbox` is aligned to whole tiles of the map's zoom (map_pins), so
-    it holds whole kept cells: those inside it are counted."""
+    pins' rows by the ids their cells carry: two queries whatever the number of rows. `bbox` is aligned to whole
+    tiles of the map's zoom (map_pins), so it holds whole kept cells: those inside it are counted. Never «only mine»
+    nor a search (_map_cells sends those to the grouping)."""
     south, west, north, east = bbox
     kept_cell = map_cell_degrees(kept_zoom)
     factor = round(cell / kept_cell)
@@ -270,32 +269,23 @@ def _map_cells_kept(
             cell_col=Floor(Cast("col", FloatField()) / Value(float(factor))),
         )
         .values("cell_row", "cell_col")
-        .annotate(total=Sum("count"), latitude_sum=Sum("latitude_sum"), longitude_sum=Sum("longitude_sum"))
+        .annotate(
+            total=Sum("count"),
+            latitude_sum=Sum("latitude_sum"),
+            longitude_sum=Sum("longitude_sum"),
+            id_sum=Sum("id_sum"),
+        )
         .filter(total__gt=0)
         .order_by()[:2000]
     )
-    singles = [(int(row["cell_row"]), int(row["cell_col"])) for row in cells if row["total"] == 1]
-    found = {}
-    if singles:
-        # One range per single cell on the location index; each request is put in its cell the way the grouping
-        # query does (double precision), so a boundary case lands where the counts put it.
-        bounds = Q()
-        for row, col in singles:
-            bounds |= Q(
-                latitude__gte=_ceil6(row * cell),
-                latitude__lt=_ceil6((row + 1) * cell),
-                longitude__gte=_ceil6(col * cell),
-                longitude__lt=_ceil6((col + 1) * cell),
-            )
-        wanted = set(singles)
-        for single in (
-            requests_filtered(municipality=municipality, filters=filters, user=user)
-            .filter(bounds)
-            .values("pk", "code", "title", "status", "latitude", "longitude")
-        ):
-            key = (math.floor(float(single["latitude"]) / cell), math.floor(float(single["longitude"]) / cell))
-            if key in wanted:
-                found[key] = single
+    # A cell of one request carries that request's id (the sum of one id): its pin's code and title by primary key.
+    single_ids = [int(row["id_sum"]) for row in cells if row["total"] == 1]
+    found = {
+        row["pk"]: row
+        for row in Request.objects.filter(pk__in=single_ids, municipality=municipality).values(
+            "pk", "code", "title", "status"
+        )
+    }
     pins = []
     for cell_row in cells:
         row, col = int(cell_row["cell_row"]), int(cell_row["cell_col"])
@@ -307,7 +297,7 @@ def _map_cells_kept(
             "row": row,
             "col": col,
         }
-        single = found.get((row, col)) if total == 1 else None
+        single = found.get(int(cell_row["id_sum"])) if total == 1 else None
         if single is not None:
             pin.update(
                 code=single["code"],
@@ -317,12 +307,6 @@ def _map_cells_kept(
             )
         pins.append(pin)
     return pins
-
-
-def _ceil6(value: float) -> Decimal:
-    """`value` rounded up to the coordinates' 6 decimals: for a coordinate x of 6 decimals, x >= value and
-    x >= _ceil6(value) say the same, and so do x < value and x < _ceil6(value)."""
-    return Decimal(repr(value)).quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
 
 
 def _map_cells_grouped(

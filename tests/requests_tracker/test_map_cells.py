@@ -22,10 +22,10 @@ pytestmark = pytest.mark.django_db
 
 def _cells_of_requests() -> Counter:
     """What the cells should hold, computed from the requests in Python: (municipality, zoom, row, col, status,
-    category) -> (count, latitude sum, longitude sum)."""
+    category) -> (count, latitude sum, longitude sum, id sum)."""
     expected = Counter()
     sums = {}
-    for row in Request.objects.values("municipality_id", "category_id", "status", "latitude", "longitude"):
+    for row in Request.objects.values("pk", "municipality_id", "category_id", "status", "latitude", "longitude"):
         for zoom in MAP_CELL_ZOOMS:
             key = (
                 row["municipality_id"],
@@ -36,8 +36,8 @@ def _cells_of_requests() -> Counter:
                 row["category_id"],
             )
             expected[key] += 1
-            latitude, longitude = sums.get(key, (Decimal(0), Decimal(0)))
-            sums[key] = (latitude + row["latitude"], longitude + row["longitude"])
+            latitude, longitude, ids = sums.get(key, (Decimal(0), Decimal(0), Decimal(0)))
+            sums[key] = (latitude + row["latitude"], longitude + row["longitude"], ids + row["pk"])
     return {key: (count, *sums[key]) for key, count in expected.items()}
 
 
@@ -47,6 +47,7 @@ def _cells_kept() -> dict:
             cell.count,
             cell.latitude_sum,
             cell.longitude_sum,
+            cell.id_sum,
         )
         for cell in MapCell.objects.filter(count__gt=0)
     }
@@ -58,7 +59,7 @@ def test_the_cells_follow_every_kind_of_change(reporter, neighbour, clerk, categ
     second = make_request(reporter, categories["potholes"], latitude=CENTRE[0] + Decimal("0.01"))
     third = make_request(neighbour, categories["other"], longitude=CENTRE[1] - Decimal("0.02"))
     assert _cells_kept() == _cells_of_requests()
-    assert sum(count for count, _lat, _lng in _cells_kept().values()) == 3 * len(MAP_CELL_ZOOMS)
+    assert sum(count for count, _lat, _lng, _ids in _cells_kept().values()) == 3 * len(MAP_CELL_ZOOMS)
 
     services.status_change(citizen_request=first, to_status="acknowledged", clerk=clerk)
     services.category_change(citizen_request=second, category=categories["bins"], clerk=clerk)
@@ -126,7 +127,7 @@ def test_the_kept_cells_give_the_clusters_of_the_grouped_requests(reporter, cler
         cell = selectors._cell_size(zoom)
         bbox = _aligned((40.5, 22.8, 40.8, 23.1), cell)
         kept = selectors._map_cells_kept(
-            municipality=municipality, filters=list_filters, user=None, bbox=bbox, cell=cell, kept_zoom=kept_zoom
+            municipality=municipality, filters=list_filters, bbox=bbox, cell=cell, kept_zoom=kept_zoom
         )
         grouped = selectors._map_cells_grouped(
             municipality=municipality, filters=list_filters, user=None, bbox=bbox, cell=cell
