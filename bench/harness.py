@@ -144,9 +144,13 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int) -> None:
+    """gunicorn with `workers` processes: sync workers (one request at a time each) when `threads` is 1, else gthread
+    workers of `threads` threads each."""
+
+    def __init__(self, env: dict[str, str], workers: int, threads: int = 1) -> None:
         self.env = env
         self.workers = workers
+        self.threads = threads
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process: subprocess.Popen | None = None
@@ -159,7 +163,11 @@ class Gunicorn:
             "bench.wsgi:application",
             f"--bind={HOST}:{self.port}",
             f"--workers={self.workers}",
-            "--worker-class=sync",
+            *(
+                ["--worker-class=sync"]
+                if self.threads <= 1
+                else ["--worker-class=gthread", f"--threads={self.threads}"]
+            ),
             f"--chdir={BASE_DIR}",
             "--log-level=warning",
             f"--timeout={int(os.environ.get('BENCH_GUNICORN_TIMEOUT') or 30)}",  # a loaded machine boots slowly

@@ -296,6 +296,52 @@ class Request(models.Model):
         )
 
 
+# The map's kept grids (MapCell): cells of a quarter of a 256-pixel tile at these zooms (about 150 m and 40 m), the
+# cluster sizes there (selectors.citizen_requests._cell_size). Any zoom at or below one of them clusters by whole
+# groups of its cells; above the finest, the map groups the few requests of its small area itself.
+MAP_CELL_ZOOMS = (16, 18)
+
+
+def map_cell_degrees(zoom: int) -> float:
+    """The side of the map's grid cells at `zoom`, in degrees (exact in binary: 360 / 2**zoom / 4)."""
+    return 360.0 / 2**zoom / 4
+
+
+class MapCell(models.Model):
+    """How many of a municipality's requests of one status and category lie in one cell of a kept grid (zoom 16 or
+    18), and the sums of their coordinates: the map's clusters add these up instead of grouping every request (a
+    million requests city-wide: a few thousand cells against ~1 s of grouping).
+
+    Kept by the database itself, in the statement that changes the requests (triggers of migration 0017, for
+    inserts, updates and deletions, bulk SQL and the admin included), so the cells are always exactly the rows:
+    `row` is floor(latitude / map_cell_degrees(zoom)), `col` likewise with the longitude, as the map computes them;
+    `id_sum` names the request of a cell that holds one.
+    Cells that reach 0 stay until the next change fills them again; readers skip them.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    zoom = models.PositiveSmallIntegerField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16)
+    row = models.IntegerField()
+    col = models.IntegerField()
+    count = models.IntegerField()
+    latitude_sum = models.DecimalField(max_digits=24, decimal_places=6)
+    longitude_sum = models.DecimalField(max_digits=24, decimal_places=6)
+    # The sum of the requests' ids: when the count is 1, the id of the one request (its pin's code and title).
+    id_sum = models.DecimalField(max_digits=30, decimal_places=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "zoom", "row", "col", "status", "category"], name="requests_mapcell_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} z{self.zoom} ({self.row}, {self.col}) {self.status}: {self.count}"
+
+
 class Vote(models.Model):
     """«Έχω κι εγώ αυτό το πρόβλημα»: one per citizen and request, never on one's own (checked in the service)."""
 

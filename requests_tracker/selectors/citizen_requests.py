@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.db.models import Avg, Case, Count, FloatField, Min, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, FloatField, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -16,7 +16,16 @@ from accounts.selectors import user_is_clerk_of
 from portal.caching import MUNICIPALITIES_VERSION, cached
 from portal.models import Municipality
 from requests_tracker.caching import page_key, version_name
-from requests_tracker.models import Category, Comment, CommentSignature, Request, Vote
+from requests_tracker.models import (
+    MAP_CELL_ZOOMS,
+    Category,
+    Comment,
+    CommentSignature,
+    MapCell,
+    Request,
+    Vote,
+    map_cell_degrees,
+)
 from requests_tracker.models.citizen_requests import (
     SearchDocument,
     SearchNormalise,
@@ -213,6 +222,98 @@ def map_pins(
 
 
 def _map_cells(
+    *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
+) -> list[dict]:
+    """The grid cells of `cell` degrees in `bbox`, each a pin (one request: code, title, status) or a cluster (count,
+    centre), with its `row` and `col`. At zoom 18 and below, without a search or «only mine», from the cells the
+    database keeps (MapCell: a few thousand rows whatever the number of requests); otherwise by grouping the
+    requests themselves (a small area at a street zoom). Both give the same cells."""
+    kept_zooms = [zoom for zoom in MAP_CELL_ZOOMS if cell >= map_cell_degrees(zoom)]
+    if kept_zooms and not filters.q and not filters.mine:
+        return _map_cells_kept(
+            municipality=municipality, filters=filters, bbox=bbox, cell=cell, kept_zoom=min(kept_zooms)
+        )
+    return _map_cells_grouped(municipality=municipality, filters=filters, user=user, bbox=bbox, cell=cell)
+
+
+def _map_cells_kept(
+    *,
+    municipality: Municipality,
+    filters: ListFilters,
+    bbox: tuple[float, float, float, float],
+    cell: float,
+    kept_zoom: int,
+) -> list[dict]:
+    """_map_cells from MapCell: the cells of the grid kept at `kept_zoom` (of MAP_CELL_ZOOMS, at or above the map's
+    zoom) added up into cells of `cell` degrees (a power of two times theirs, as every zoom's are), then the single
+    pins' rows by the ids their cells carry: two queries whatever the number of rows. `bbox` is aligned to whole
+    tiles of the map's zoom (map_pins), so it holds whole kept cells: those inside it are counted. Never «only mine»
+    nor a search (_map_cells sends those to the grouping)."""
+    south, west, north, east = bbox
+    kept_cell = map_cell_degrees(kept_zoom)
+    factor = round(cell / kept_cell)
+    kept = MapCell.objects.filter(
+        municipality=municipality,
+        zoom=kept_zoom,
+        count__gt=0,
+        row__gte=math.floor(south / kept_cell),
+        row__lt=math.ceil(north / kept_cell),
+        col__gte=math.floor(west / kept_cell),
+        col__lt=math.ceil(east / kept_cell),
+    ).exclude(status=Request.Status.WITHDRAWN)
+    if filters.categories:
+        kept = kept.filter(category_id__in=filters.categories)
+    if filters.status == "open":
+        kept = kept.exclude(status__in=Request.FINISHED)
+    elif filters.status:
+        kept = kept.filter(status=filters.status)
+    cells = list(
+        kept.annotate(
+            cell_row=Floor(Cast("row", FloatField()) / Value(float(factor))),
+            cell_col=Floor(Cast("col", FloatField()) / Value(float(factor))),
+        )
+        .values("cell_row", "cell_col")
+        .annotate(
+            total=Sum("count"),
+            latitude_sum=Sum("latitude_sum"),
+            longitude_sum=Sum("longitude_sum"),
+            id_sum=Sum("id_sum"),
+        )
+        .filter(total__gt=0)
+        .order_by()[:2000]
+    )
+    # A cell of one request carries that request's id (the sum of one id): its pin's code and title by primary key.
+    single_ids = [int(row["id_sum"]) for row in cells if row["total"] == 1]
+    found = {
+        row["pk"]: row
+        for row in Request.objects.filter(pk__in=single_ids, municipality=municipality).values(
+            "pk", "code", "title", "status"
+        )
+    }
+    pins = []
+    for cell_row in cells:
+        row, col = int(cell_row["cell_row"]), int(cell_row["cell_col"])
+        total = cell_row["total"]
+        pin = {
+            "count": total,
+            "lat": round(float(cell_row["latitude_sum"]) / total, 6),
+            "lng": round(float(cell_row["longitude_sum"]) / total, 6),
+            "row": row,
+            "col": col,
+        }
+        single = found.get(int(cell_row["id_sum"])) if total == 1 else None
+        if single is not None:
+            pin.update(
+                code=single["code"],
+                title=single["title"],
+                status=single["status"],
+                colour=Request.STATUS_PIN_COLOURS[single["status"]],
+            )
+        pins.append(pin)
+    return pins
+
+
+def _map_cells_grouped(
     *, municipality: Municipality, filters: ListFilters, user, bbox: tuple[float, float, float, float], cell: float
 ) -> list[dict]:
     """The grid cells of `cell` degrees in `bbox` in one GROUP BY query, then the single pins' titles: two queries

@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -35,7 +34,8 @@ def clerk_required(view):
 def queue(request, municipality):
     filters = selectors.StaffFilters.from_query(request.GET)
     rows = selectors.staff_queue(municipality=municipality, filters=filters)
-    page = Paginator(rows, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a cap, as the public list is: a queue of 250,000 registered requests took 150-300 ms to count.
+    page = selectors.CappedPaginator(rows, selectors.STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

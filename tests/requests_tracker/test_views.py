@@ -380,6 +380,19 @@ def test_the_clerk_sees_the_queue_and_the_request(client, reporter, categories, 
     assert client.get(_manage(citizen_request)).status_code == 200
 
 
+def test_the_clerks_queue_counts_up_to_a_cap(client, reporter, categories, clerk, monkeypatch):
+    from requests_tracker.selectors import citizen_requests
+
+    monkeypatch.setattr(citizen_requests, "COUNT_CAP", 3)
+    for index in range(5):
+        make_request(reporter, categories["other"], title=f"Λακκούβα {index}")
+    client.force_login(clerk)
+    queue = reverse("requests_tracker:staff_queue", args=["thessaloniki"])
+    assert "Αιτήματα που βρέθηκαν: περισσότερα από 3" in client.get(queue, {"status": "registered"}).content.decode()
+    monkeypatch.setattr(citizen_requests, "COUNT_CAP", 10)
+    assert "Αιτήματα που βρέθηκαν: 5<" in client.get(queue, {"status": "registered"}).content.decode()
+
+
 def test_the_clerk_changes_the_status(client, reporter, categories, clerk):
     citizen_request = make_request(reporter, categories["other"])
     client.force_login(clerk)
