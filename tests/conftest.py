@@ -16,6 +16,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_outside_geocoder(settings):
+    # Tests never reach the Internet: unless a test starts the stand-in geocoder, address lookups go to a closed local
+    # port and fail at once, as an outage would (the portal answers «address search unavailable»).
+    settings.GEOCODER_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # A request leaves its language active in the thread; each test starts from the portal's default.
     translation.activate(settings.LANGUAGE_CODE)
