@@ -12,22 +12,32 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, registry, selectors, timezones
-from portal.caching import MUNICIPALITIES_VERSION, data_version
+from portal.caching import MUNICIPALITIES_VERSION, anonymous_page, data_version
 from portal.forms import TimeZoneForm
 
 logger = logging.getLogger(__name__)
 
+# A visitor's home page is kept this long at most (a municipality's change ends it sooner).
+HOME_CACHE_SECONDS = 600
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The municipalities' section is a cached fragment per language and version: the query runs on a miss only."""
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "municipalities": selectors.municipalities_lazy(),
-            "municipalities_version": data_version(MUNICIPALITIES_VERSION),
-        },
+    """A visitor gets the whole page from the cache until a municipality changes; for anyone else the
+    municipalities' section is a cached fragment per language and version (the query runs on a miss only)."""
+
+    def build() -> HttpResponse:
+        return render(
+            request,
+            "portal/home.html",
+            {
+                "municipalities": selectors.municipalities_lazy(),
+                "municipalities_version": data_version(MUNICIPALITIES_VERSION),
+            },
+        )
+
+    return anonymous_page(
+        request, key="home", versions=[MUNICIPALITIES_VERSION], build=build, timeout=HOME_CACHE_SECONDS
     )
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from dateutil import parser as dateparser
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.caching import cached, data_version_time
 from portal.models import Municipality
+from portal.selectors import municipality_cached
 from requests_tracker import selectors, throttle
 from requests_tracker import services as request_services
 from requests_tracker.caching import page_key, requests_version
@@ -58,10 +59,10 @@ def _jurisdiction(request) -> Municipality:
         if len(only) == 1:
             return only[0]
         raise Open311Error(400, "jurisdiction_id is required: the slug of the municipality, e.g. thessaloniki")
-    municipality = Municipality.objects.filter(slug=slug).first()
-    if municipality is None:
-        raise Open311Error(404, f"Unknown jurisdiction_id: {slug}")
-    return municipality
+    try:
+        return municipality_cached(slug=slug)  # a poller asks often: no query while the municipalities are unchanged
+    except Http404:
+        raise Open311Error(404, f"Unknown jurisdiction_id: {slug}") from None
 
 
 @require_GET

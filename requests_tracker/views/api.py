@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.selectors import municipality_get
+from portal.selectors import municipality_cached, municipality_get
 from requests_tracker import selectors, services, throttle, uploads
 from requests_tracker.geocoding import GeocoderUnavailable, geocode
 from requests_tracker.geocoding import reverse as reverse_geocode
@@ -105,7 +105,7 @@ def _point(request) -> tuple[float, float] | None:
 
 @require_GET
 def map_json(request: HttpRequest, municipality_slug: str) -> JsonResponse:
-    municipality = municipality_get(slug=municipality_slug)
+    municipality = municipality_cached(slug=municipality_slug)
     try:
         south, west, north, east = (float(value) for value in request.GET.get("bbox", "").split(","))
         zoom = int(request.GET.get("zoom", municipality.map_zoom))
