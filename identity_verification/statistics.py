@@ -72,7 +72,7 @@ def verification_list_url(user, municipality) -> str | None:
     return f"{reverse('admin:identity_verification_verificationcase_changelist')}?status__exact={status}"
 
 
-def verification_deadlines(user, municipality, now: datetime | None = None) -> list[DeadlineItem]:
+def verification_deadlines(user, municipality, now: datetime | None = None, filters=None) -> list[DeadlineItem]:
     """Cases whose documents are in and whose 48 hours have passed or end within a day, for a clerk of the
     verification office of `municipality` (nothing for anyone else); the link opens the case in the admin."""
     if not _may_decide(user, municipality):

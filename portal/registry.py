@@ -198,7 +198,9 @@ class DeadlineItem:
 
 @dataclass(frozen=True)
 class DeadlineSource:
-    """`items(user, municipality, now)`: the overdue and soon-due items `user` may act on there, soonest first.
+    """`items(user, municipality, now, filters)`: the overdue and soon-due items `user` may act on there, soonest
+    first, narrowed by the dashboard's `filters` (portal.statistics.StatisticsFilters or None: department, category)
+    where the items have them (identity verifications belong to no department, so they ignore them).
 
     `list_url(user, municipality)`: the page listing all such work (a queue) when `user` may open it there, else
     None; the dashboard shows a source only to those who may act on it, and links only to pages they may open.
@@ -206,7 +208,7 @@ class DeadlineSource:
 
     key: str
     title: str | Promise
-    items: Callable[[Any, Any, Any], list[DeadlineItem]]
+    items: Callable[[Any, Any, Any, Any], list[DeadlineItem]]
     order: int = 0
     list_url: Callable[[Any, Any], str | None] | None = None
 

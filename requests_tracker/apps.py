@@ -113,7 +113,7 @@ class RequestsTrackerConfig(AppConfig):
                 title=_("Citizen requests"),
                 items=dashboard.request_deadlines,
                 order=10,
-                list_url=dashboard.request_list_url,
+                list_url=dashboard.request_deadlines_url,
             )
         )
         register_deadline_source(

@@ -70,7 +70,7 @@ def _erequest_next_step(erequest: ERequest) -> str:
         return _("Read the reason on its page.")
     step = str(EREQUEST_NEXT_STEPS[erequest.status])
     if erequest.due_date:
-        step += " " + _("Answer due by %(day)s.") % {"day": erequest.due_date.strftime("%d-%m-%Y")}
+        step += " " + _("Answer due by %(day)s.") % {"day": date_format(erequest.due_date, "SHORT_DATE_FORMAT")}
     return step
 
 
@@ -106,7 +106,7 @@ def payment_items(user) -> list[CaseFileItem]:
         if item.is_payable:
             next_step = _("Pay %(amount)s by %(day)s with the RF code or by card.") % {
                 "amount": item.amount_display,
-                "day": item.due_date.strftime("%d-%m-%Y"),
+                "day": date_format(item.due_date, "SHORT_DATE_FORMAT"),
             }
         elif item.status == PayableItem.Status.PAID:
             next_step = _("Download the receipt from its page.")

@@ -47,6 +47,12 @@ def request_list_url(user, municipality: Municipality) -> str | None:
     return reverse("requests_tracker:staff_queue", args=[municipality.slug])
 
 
+def request_deadlines_url(user, municipality: Municipality) -> str | None:
+    """The requests queue showing only the overdue ones, for those who may open it; else None."""
+    queue = request_list_url(user, municipality)
+    return f"{queue}?overdue=1" if queue else None
+
+
 def erequest_list_url(user, municipality: Municipality) -> str | None:
     """The e-requests queue, for clerks of at least one department's e-requests there; else None."""
     if not clerk_departments(user=user, municipality=municipality).exists():
@@ -58,15 +64,23 @@ def _today(municipality: Municipality, now: datetime | None) -> date:
     return timezone.localdate(now or timezone.now(), municipality.zone)
 
 
-def request_deadlines(user, municipality: Municipality, now: datetime | None = None) -> list[DeadlineItem]:
+def request_deadlines(
+    user, municipality: Municipality, now: datetime | None = None, filters: StatisticsFilters | None = None
+) -> list[DeadlineItem]:
     """Open citizen requests overdue or due soon (overdue_q, due_soon_q: the staff queue's rule), soonest first,
-    for the requests clerks of `municipality` (nothing for anyone else)."""
+    at most LIST_LIMIT, of the filters' department and category, for the requests clerks of `municipality`
+    (nothing for anyone else)."""
     if not is_clerk(user=user, municipality=municipality):
         return []
     today = today_in(municipality=municipality, now=now)
+    requests = Request.objects.filter(municipality=municipality)
+    if filters and filters.department_id:
+        requests = requests.filter(department_id=filters.department_id)
+    if filters and filters.category_id:
+        requests = requests.filter(category_id=filters.category_id)
     rows = (
         deadline_annotate(
-            Request.objects.filter(municipality=municipality).filter(overdue_q(today=today) | due_soon_q(today=today)),
+            requests.filter(overdue_q(today=today) | due_soon_q(today=today)),
             today=today,
         )
         .select_related("department")
@@ -84,19 +98,21 @@ def request_deadlines(user, municipality: Municipality, now: datetime | None = N
     ]
 
 
-def erequest_deadlines(user, municipality: Municipality, now: datetime | None = None) -> list[DeadlineItem]:
-    """E-requests of the clerk's departments overdue or due soon (erequest_overdue_q, erequest_due_soon_q: the
-    e-requests queue's rule), soonest first."""
+def erequest_deadlines(
+    user, municipality: Municipality, now: datetime | None = None, filters: StatisticsFilters | None = None
+) -> list[DeadlineItem]:
+    """E-requests of the clerk's departments (the filters' department only, when given) overdue or due soon
+    (erequest_overdue_q, erequest_due_soon_q: the e-requests queue's rule), soonest first, at most LIST_LIMIT."""
     today = _today(municipality, now)
+    erequests = ERequest.objects.filter(
+        erequest_overdue_q(today=today) | erequest_due_soon_q(today=today),
+        municipality=municipality,
+        department__in=clerk_departments(user=user, municipality=municipality),
+    )
+    if filters and filters.department_id:
+        erequests = erequests.filter(department_id=filters.department_id)
     rows = (
-        erequest_deadline_annotate(
-            ERequest.objects.filter(
-                erequest_overdue_q(today=today) | erequest_due_soon_q(today=today),
-                municipality=municipality,
-                department__in=clerk_departments(user=user, municipality=municipality),
-            ),
-            today=today,
-        )
+        erequest_deadline_annotate(erequests, today=today)
         .select_related("type", "department", "municipality")
         .order_by("due_date", "created_at")[:LIST_LIMIT]
     )

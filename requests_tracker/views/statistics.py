@@ -191,7 +191,7 @@ def staff_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRespons
     deadlines = []
     for source in deadline_sources():
         list_url = source.url_for(request.user, municipality)
-        items = source.items(request.user, municipality, None)
+        items = source.items(request.user, municipality, None, filters)
         if list_url or items:  # only the work this person may act on, and links only to pages they may open
             deadlines.append({"source": source, "items": items, "list_url": list_url})
     return render(

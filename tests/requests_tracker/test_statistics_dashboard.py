@@ -155,3 +155,24 @@ def test_the_e_requests_queue_and_the_dashboard_share_one_rule(chania, building,
     assert [row.pk for row in overdue.context["rows"]] == [late.pk]
     assert [item.overdue for item in items] == [True, False] and len(items) == 2
     assert queue.content.decode().count("table-danger overdue") == 1
+
+
+def test_the_deadline_lists_follow_the_filters_link_to_the_overdue_queue_and_stay_short(three, clerk, categories):
+    late, soon, _undated = three
+    with time_machine.travel(NOW):
+        client = client_for(clerk)
+        bins_only = client.get(DASHBOARD, {"category": categories["bins"].pk}).content.decode()
+        everything = client.get(DASHBOARD).content.decode()
+    # The category filter narrows the overdue list as it narrows the figures.
+    assert soon.code in bins_only and late.code not in bins_only
+    assert late.code in everything and soon.code in everything
+    assert 'href="/requests/thessaloniki/staff/?overdue=1"' in everything
+    assert "deadline-more" not in everything  # two items: nothing left out
+
+    with time_machine.travel(FILED):
+        for number in range(11):
+            make_request(late.reporter, categories["potholes"], title=f"Άλλη {number}")
+    with time_machine.travel(NOW):
+        many = client_for(clerk).get(DASHBOARD).content.decode()
+    assert many.count("deadline-item") == 10
+    assert "Εμφανίζονται τα 10 πιο επείγοντα· τα υπόλοιπα είναι στη λίστα." in many

@@ -117,6 +117,7 @@ def test_the_greek_wording_of_the_statistics(filed, thessaloniki):
     assert '<th scope="col">Ανοιχτά</th><th scope="col">Κλειστά</th>' in page
     assert ">Κλειστά αιτήματα</dt>" in page
     assert '<th scope="col">Ακυρωμένα</th>' in page and '<th scope="col">Απαντημένα</th>' in page
+    assert "{#" not in page and "{%" not in page  # no template text printed as the page's own
     # «Ανοιχτά» for what is open; «ανοικτά δεδομένα», the fixed term, for open data, and only there.
     catalogue = (Path(settings.BASE_DIR) / "locale/el/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     lines = [line for line in catalogue.splitlines() if not line.startswith("#")]  # no obsolete entries
