@@ -274,13 +274,38 @@ def data_ensure(requests: int, bookings: int) -> tuple[dict, float]:
     return {"municipality": municipality, "service": service}, loading
 
 
+def map_paths(municipality) -> list[str]:
+    """The map data a visitor asks for: the whole municipality at zoom 13 and a street around the centre at 18."""
+    from requests_tracker.geocoding import municipality_area
+
+    area = municipality_area(municipality)
+    city = f"{area.south:.6f},{area.west:.6f},{area.north:.6f},{area.east:.6f}"
+    street = f"{CENTRE[0] - 0.002:.6f},{CENTRE[1] - 0.003:.6f},{CENTRE[0] + 0.002:.6f},{CENTRE[1] + 0.003:.6f}"
+    return [f"/requests/{SLUG}/map.json?bbox={city}&zoom=13", f"/requests/{SLUG}/map.json?bbox={street}&zoom=18"]
+
+
+def booking_slots(municipality) -> list[str]:
+    """Half-hour starts (ISO 8601, UTC) from 08:00 to 15:30 local time on the workdays 3 to 59 days from today:
+    beyond the booking notice, within the horizon."""
+    from django.utils import timezone
+
+    zone = municipality.zone
+    today = timezone.now().astimezone(zone).date()
+    slots = []
+    for offset in range(3, 60):
+        day = today + timedelta(days=offset)
+        if day.weekday() < 5:
+            for half_hour in range(16):
+                start = datetime.combine(day, dtime(8), tzinfo=zone) + timedelta(minutes=30 * half_hour)
+                slots.append(start.astimezone(UTC).isoformat())
+    return slots
+
+
 def fixtures_write(facts: dict, rate: float, path: Path, photo: Path) -> dict:
     """The JSON the locust users read: sessions, request codes, clerks' codes to move, free slots, the pace."""
     from django.conf import settings
-    from django.utils import timezone
 
     from accounts.models import User
-    from requests_tracker.geocoding import municipality_area
     from requests_tracker.models import Category, Request
 
     municipality, service = facts["municipality"], facts["service"]
@@ -314,18 +339,6 @@ def fixtures_write(facts: dict, rate: float, path: Path, photo: Path) -> dict:
     )
     clerk_codes = [registered[index :: users["clerk"]] for index in range(users["clerk"])]
     sample = list(Request.objects.filter(municipality=municipality).order_by("?").values_list("code", flat=True)[:5000])
-    area = municipality_area(municipality)
-    city = f"{area.south:.6f},{area.west:.6f},{area.north:.6f},{area.east:.6f}"
-    street = f"{CENTRE[0] - 0.002:.6f},{CENTRE[1] - 0.003:.6f},{CENTRE[0] + 0.002:.6f},{CENTRE[1] + 0.003:.6f}"
-    zone = municipality.zone
-    today = timezone.now().astimezone(zone).date()
-    slots = []
-    for offset in range(3, 60):
-        day = today + timedelta(days=offset)
-        if day.weekday() < 5:
-            for half_hour in range(16):
-                start = datetime.combine(day, dtime(8), tzinfo=zone) + timedelta(minutes=30 * half_hour)
-                slots.append(start.astimezone(UTC).isoformat())
     fixtures = {
         "slug": SLUG,
         "users": users,
@@ -337,12 +350,9 @@ def fixtures_write(facts: dict, rate: float, path: Path, photo: Path) -> dict:
         "clerk_codes": clerk_codes,
         "category_ids": list(Category.objects.filter(municipality=municipality).values_list("pk", flat=True)),
         "centre": CENTRE,
-        "map_paths": [
-            f"/requests/{SLUG}/map.json?bbox={city}&zoom=13",
-            f"/requests/{SLUG}/map.json?bbox={street}&zoom=18",
-        ],
+        "map_paths": map_paths(municipality),
         "service_id": service.pk,
-        "slots": slots,
+        "slots": booking_slots(municipality),
         "photo": str(photo),
     }
     path.write_text(json.dumps(fixtures))

@@ -21,12 +21,10 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
-from datetime import time as dtime
 
 from bench import harness
 from bench.bench_appointments import setup_django
-from bench.load import CENTRE, SLUG, photo_write
+from bench.load import CENTRE, SLUG, booking_slots, map_paths, photo_write
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -153,28 +151,14 @@ def endpoints(facts: dict) -> list[tuple[str, str, object]]:
 
 
 def facts_gather() -> dict:
-    from django.utils import timezone
 
     from appointments.models import Service
     from portal.models import Municipality
-    from requests_tracker.geocoding import municipality_area
     from requests_tracker.models import Category, Request
 
     municipality = Municipality.objects.filter(slug=SLUG).first()
     if municipality is None:
         raise SystemExit("profile_mix: no load data; run `python -m bench.load --long --load-only` first")
-    area = municipality_area(municipality)
-    city = f"{area.south:.6f},{area.west:.6f},{area.north:.6f},{area.east:.6f}"
-    street = f"{CENTRE[0] - 0.002:.6f},{CENTRE[1] - 0.003:.6f},{CENTRE[0] + 0.002:.6f},{CENTRE[1] + 0.003:.6f}"
-    zone = municipality.zone
-    today = timezone.now().astimezone(zone).date()
-    slots = []
-    for offset in range(3, 60):
-        day = today + timedelta(days=offset)
-        if day.weekday() < 5:
-            for half_hour in range(16):
-                start = datetime.combine(day, dtime(8), tzinfo=zone) + timedelta(minutes=30 * half_hour)
-                slots.append(start.astimezone(UTC).isoformat())
     photo_path = harness.BASE_DIR / ".data" / "profile-photo.jpg"
     photo_path.parent.mkdir(exist_ok=True)
     photo_write(photo_path)
@@ -189,12 +173,9 @@ def facts_gather() -> dict:
             .values_list("code", flat=True)[:1000]
         ),
         "category_ids": list(Category.objects.filter(municipality=municipality).values_list("pk", flat=True)),
-        "map_paths": [
-            f"/requests/{SLUG}/map.json?bbox={city}&zoom=13",
-            f"/requests/{SLUG}/map.json?bbox={street}&zoom=18",
-        ],
+        "map_paths": map_paths(municipality),
         "service_id": Service.objects.get(municipality=municipality).pk,
-        "slots": slots,
+        "slots": booking_slots(municipality),
         "photo": photo_path.read_bytes(),
         "booked": [],
     }

@@ -301,16 +301,20 @@ def _map_cells_kept(
             "row": row,
             "col": col,
         }
-        single = found.get(int(cell_row["id_sum"])) if total == 1 else None
-        if single is not None:
-            pin.update(
-                code=single["code"],
-                title=single["title"],
-                status=single["status"],
-                colour=Request.STATUS_PIN_COLOURS[single["status"]],
-            )
-        pins.append(pin)
+        pins.append(_pin_named(pin, found.get(int(cell_row["id_sum"])) if total == 1 else None))
     return pins
+
+
+def _pin_named(pin: dict, single: dict | None) -> dict:
+    """A cell's pin, with the code, title, status and colour of its one request when it holds exactly one."""
+    if single is not None:
+        pin.update(
+            code=single["code"],
+            title=single["title"],
+            status=single["status"],
+            colour=Request.STATUS_PIN_COLOURS[single["status"]],
+        )
+    return pin
 
 
 def _map_cells_grouped(
@@ -354,15 +358,7 @@ def _map_cells_grouped(
             "row": int(cell_row["row"]),
             "col": int(cell_row["col"]),
         }
-        single = singles.get(cell_row["first"]) if cell_row["count"] == 1 else None
-        if single is not None:
-            pin.update(
-                code=single["code"],
-                title=single["title"],
-                status=single["status"],
-                colour=Request.STATUS_PIN_COLOURS[single["status"]],
-            )
-        pins.append(pin)
+        pins.append(_pin_named(pin, singles.get(cell_row["first"]) if cell_row["count"] == 1 else None))
     return pins
 
 

@@ -78,54 +78,61 @@ def _download(body: str, *, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
-def requests_csv(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+def _requests_table_csv(municipality_slug: str, *, rows_of, name: str) -> HttpResponse:
+    """One table of the requests' figures (`rows_of(figures=…)`: a header row, then rows) as CSV."""
     municipality = municipality_get(slug=municipality_slug)
     figures = statistics.requests_statistics(municipality=municipality)
     return _download(
-        table_csv(statistics.statistics_csv_rows(figures=figures)),
+        table_csv(rows_of(figures=figures)),
         content_type="text/csv; charset=utf-8",
-        filename=f"{municipality.slug}-requests-statistics.csv",
+        filename=f"{municipality.slug}-{name}.csv",
     )
+
+
+def _requests_table_json(request: HttpRequest, municipality_slug: str, *, rows_of, name: str, title) -> HttpResponse:
+    """The same table as JSON with its title, licence, publisher and the time its figures were computed."""
+    municipality = municipality_get(slug=municipality_slug)
+    figures = statistics.requests_statistics(municipality=municipality)
+    body = table_json(
+        rows_of(figures=figures),
+        title=title,
+        municipality=municipality,
+        modified=figures.get("computed_at"),
+        url=request.build_absolute_uri(),
+    )
+    return _download(body, content_type="application/json", filename=f"{municipality.slug}-{name}.json")
+
+
+@require_GET
+def requests_csv(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    return _requests_table_csv(municipality_slug, rows_of=statistics.statistics_csv_rows, name="requests-statistics")
 
 
 @require_GET
 def requests_json(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    figures = statistics.requests_statistics(municipality=municipality)
-    body = table_json(
-        statistics.statistics_csv_rows(figures=figures),
+    return _requests_table_json(
+        request,
+        municipality_slug,
+        rows_of=statistics.statistics_csv_rows,
+        name="requests-statistics",
         title=_("Citizen requests in numbers"),
-        municipality=municipality,
-        modified=figures.get("computed_at"),
-        url=request.build_absolute_uri(),
     )
-    return _download(body, content_type="application/json", filename=f"{municipality.slug}-requests-statistics.json")
 
 
 @require_GET
 def requests_months_csv(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    figures = statistics.requests_statistics(municipality=municipality)
-    return _download(
-        table_csv(statistics.months_rows(figures=figures)),
-        content_type="text/csv; charset=utf-8",
-        filename=f"{municipality.slug}-requests-months.csv",
-    )
+    return _requests_table_csv(municipality_slug, rows_of=statistics.months_rows, name="requests-months")
 
 
 @require_GET
 def requests_months_json(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = municipality_get(slug=municipality_slug)
-    figures = statistics.requests_statistics(municipality=municipality)
-    body = table_json(
-        statistics.months_rows(figures=figures),
+    return _requests_table_json(
+        request,
+        municipality_slug,
+        rows_of=statistics.months_rows,
+        name="requests-months",
         title=_("Citizen requests month by month"),
-        municipality=municipality,
-        modified=figures.get("computed_at"),
-        url=request.build_absolute_uri(),
     )
-    return _download(body, content_type="application/json", filename=f"{municipality.slug}-requests-months.json")
 
 
 @require_GET
