@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from appointments.models import Mode, Service, StaffMember, WorkingHours
+from appointments.models import Appointment, Mode, Service, StaffMember, WorkingHours, new_token, token_hash
 from portal.models import Department
 from tests import personas
 
@@ -33,6 +33,30 @@ def make_clerk(username: str, municipality, service=None, *, hours=((time(9), ti
         for start, end in hours:
             WorkingHours.objects.create(staff=staff, weekday=weekday, start=start, end=end)
     return staff
+
+
+def make_appointment(
+    service, clerk, citizen, start: datetime, status=Appointment.Status.BOOKED, *, code_prefix="A"
+) -> Appointment:
+    """A 20-minute in-person appointment written straight to the table (no booking rules): for reads and figures."""
+    return Appointment.objects.create(
+        code=f"{code_prefix}{start:%m%d%H%M}",
+        service=service,
+        clerk=clerk,
+        citizen=citizen,
+        mode=Mode.IN_PERSON,
+        start=start,
+        end=start + timedelta(minutes=20),
+        blocked_start=start,
+        blocked_end=start + timedelta(minutes=20),
+        status=status,
+        full_name="Μαρία Κ.",
+        email="m@example.gr",
+        mobile_phone="+306912345678",
+        subject="Άδεια",
+        consent_at=timezone.now(),
+        manage_token_hash=token_hash(new_token()),
+    )
 
 
 def make_service(municipality, **overrides) -> Service:

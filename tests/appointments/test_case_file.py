@@ -7,31 +7,14 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from appointments.case_file import appointment_items
-from appointments.models import Appointment, Mode, new_token, token_hash
-from tests.appointments.conftest import make_citizen
+from appointments.models import Appointment
+from tests.appointments.conftest import make_appointment, make_citizen
 
 pytestmark = pytest.mark.django_db
 
 
 def book(service, clerk, citizen, start, status=Appointment.Status.BOOKED) -> Appointment:
-    return Appointment.objects.create(
-        code=f"C{start:%m%d%H%M}",
-        service=service,
-        clerk=clerk,
-        citizen=citizen,
-        mode=Mode.IN_PERSON,
-        start=start,
-        end=start + timedelta(minutes=20),
-        blocked_start=start,
-        blocked_end=start + timedelta(minutes=20),
-        status=status,
-        full_name="Μαρία Κ.",
-        email="m@example.gr",
-        mobile_phone="+306912345678",
-        subject="Άδεια",
-        consent_at=timezone.now(),
-        manage_token_hash=token_hash(new_token()),
-    )
+    return make_appointment(service, clerk, citizen, start, status, code_prefix="C")
 
 
 def test_upcoming_first_then_past_as_past_newest_first(chania, service, clerk):

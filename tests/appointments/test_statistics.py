@@ -4,12 +4,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 
-from appointments.models import Appointment, Mode, new_token, token_hash
+from appointments.models import Appointment
 from appointments.statistics import appointments_statistics_compute, appointments_statistics_table
 from portal.statistics import StatisticsFilters
-from tests.appointments.conftest import athens, make_citizen
+from tests.appointments.conftest import athens, make_appointment, make_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -17,25 +16,8 @@ pytestmark = pytest.mark.django_db
 MONDAY = date(2026, 3, 2)
 
 
-def book(service, clerk, citizen, start: datetime, status=Appointment.Status.BOOKED) -> Appointment:
-    return Appointment.objects.create(
-        code=f"S{start:%m%d%H%M}",
-        service=service,
-        clerk=clerk,
-        citizen=citizen,
-        mode=Mode.IN_PERSON,
-        start=start,
-        end=start + timedelta(minutes=20),
-        blocked_start=start,
-        blocked_end=start + timedelta(minutes=20),
-        status=status,
-        full_name="Πολίτης",
-        email="p@example.gr",
-        mobile_phone="+306912345678",
-        subject="Άδεια",
-        consent_at=timezone.now(),
-        manage_token_hash=token_hash(new_token()),
-    )
+def book(service, clerk, citizen, start, status=Appointment.Status.BOOKED) -> Appointment:
+    return make_appointment(service, clerk, citizen, start, status, code_prefix="S")
 
 
 @pytest.fixture
