@@ -84,22 +84,31 @@ def demo_load(say) -> None:
         )
         created_services.append(service)
     for username, full_name, email in CLERKS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"full_name": full_name, "email": email, "municipality": chania, "is_staff": True},
-        )
-        if created:
-            user.set_password(CLERK_PASSWORD)
-            user.save()
-            user.departments.add(department)
-        staff, _created = StaffMember.objects.get_or_create(user=user, defaults={"municipality": chania})
+        staff, first_hours = _demo_clerk(username, full_name, email, municipality=chania, department=department)
         staff.services.set(created_services)
-        if not staff.working_hours.exists():
-            for weekday in range(5):
-                WorkingHours.objects.create(staff=staff, weekday=weekday, start=time(8, 30), end=time(13, 30))
+        if first_hours:
             WorkingHours.objects.create(staff=staff, weekday=2, start=time(17, 0), end=time(19, 0))
         say(f"  Building Service clerk  {username} / {CLERK_PASSWORD}")
     _bookings(created_services)
+
+
+def _demo_clerk(username, full_name, email, *, municipality, department) -> tuple[StaffMember, bool]:
+    """The demo clerk `username` (created once, with the published password) as a calendar clerk of
+    `municipality`; True when their weekday hours 08:30–13:30 were written now (a first run)."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"full_name": full_name, "email": email, "municipality": municipality, "is_staff": True},
+    )
+    if created:
+        user.set_password(CLERK_PASSWORD)
+        user.save()
+        user.departments.add(department)
+    staff, _created = StaffMember.objects.get_or_create(user=user, defaults={"municipality": municipality})
+    if staff.working_hours.exists():
+        return staff, False
+    for weekday in range(5):
+        WorkingHours.objects.create(staff=staff, weekday=weekday, start=time(8, 30), end=time(13, 30))
+    return staff, True
 
 
 def _bookings(service_list) -> None:
@@ -221,24 +230,10 @@ def _thessaloniki(say) -> None:
                 "location_en": f"{department.name_en or department_name}, Vasileos Georgiou A 1, Thessaloniki",
             },
         )
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "full_name": full_name,
-                "email": f"{username}@example.gr",
-                "municipality": thessaloniki,
-                "is_staff": True,
-            },
+        staff, _first_hours = _demo_clerk(
+            username, full_name, f"{username}@example.gr", municipality=thessaloniki, department=department
         )
-        if created:
-            user.set_password(CLERK_PASSWORD)
-            user.save()
-            user.departments.add(department)
-        staff, _created = StaffMember.objects.get_or_create(user=user, defaults={"municipality": thessaloniki})
         staff.services.add(service)
-        if not staff.working_hours.exists():
-            for weekday in range(5):
-                WorkingHours.objects.create(staff=staff, weekday=weekday, start=time(8, 30), end=time(13, 30))
         service_list.append((service, staff))
         say(f"  appointments clerk (Thessaloniki)  {username} / {CLERK_PASSWORD}")
     if Appointment.objects.filter(service__municipality=thessaloniki).exists():
