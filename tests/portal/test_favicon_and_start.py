@@ -67,3 +67,12 @@ def test_tasks_in_process_open_no_broker_connection_and_health_still_says_in_pro
     )
     assert result.returncode == 0, result.stderr
     assert "No hostname was supplied" not in result.stderr
+
+
+def test_stopping_a_stopped_embedded_database_leaves_it_stopped(tmp_path, monkeypatch, capsys):
+    from portal import embedded_db
+
+    monkeypatch.setattr(embedded_db, "DATA_DIR", tmp_path / "postgres")  # no postmaster.pid: nothing runs there
+    embedded_db.stop()
+    assert "not running" in capsys.readouterr().out
+    assert not (tmp_path / "postgres").exists()  # not initialised, let alone started, just to be stopped
